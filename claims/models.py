@@ -1,0 +1,392 @@
+"""What the newsroom stores: DESIGN.md §2. Invariants are PostgreSQL constraints."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from claims.querysets import ClaimQuerySet
+
+USER = settings.AUTH_USER_MODEL
+HTTP_URL = Q(url__regex=r"^https?://")
+
+
+def display_name(user) -> str:
+    """How a person appears to others: first and last name, never the username."""
+    if user is None:
+        return "Factcheck Desk"
+    full = f"{user.first_name} {user.last_name}".strip()
+    return full or "A member of the desk"
+
+
+class Status(models.TextChoices):
+    LOGGED = "logged", "Logged"
+    RESEARCHING = "researching", "Researching"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    DISMISSED = "dismissed", "Dismissed"
+    RETRACTED = "retracted", "Retracted"
+
+
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
+
+
+class Speaker(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    role = models.CharField("role or title", max_length=200, blank=True)
+    affiliation = models.CharField("party or affiliation", max_length=200, blank=True)
+    description = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["person", "organisation"]), name="speaker_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:speaker", args=[self.slug])
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        SPEECH = "speech", "Speech"
+        BROADCAST = "broadcast", "Broadcast"
+        SOCIAL = "social", "Social post"
+        DOCUMENT = "document", "Document"
+
+    url = models.URLField("URL", max_length=2000, blank=True)
+    title = models.CharField(max_length=300)
+    outlet = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField("date", null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    full_text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(url="") | HTTP_URL, name="source_url_http"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["article", "speech", "broadcast", "social", "document"]),
+                name="source_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.outlet})" if self.outlet else self.title
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:topic", args=[self.slug])
+
+
+class Rating(models.Model):
+    label = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    value = models.SmallIntegerField(null=True, blank=True, help_text="Empty for ratings off the scale.")
+    definition = models.TextField(max_length=1000)
+    colour = models.CharField(max_length=7, default="#555555")
+    position = models.PositiveSmallIntegerField(default=0)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="rating_colour_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Claim(models.Model):
+    quote = models.TextField("quote", max_length=5000)
+    claim_checked = models.CharField("claim as checked", max_length=500, blank=True)
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="claims")
+    source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims")
+    date_said = models.DateField("date said", null=True, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.LOGGED)
+    assignee = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_claims"
+    )
+    checkworthiness = models.FloatField(null=True, blank=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    version = models.PositiveIntegerField(default=1)
+    # Votes and verdict changes belong to a round; "Request changes" ends it and opens the next.
+    review_round = models.PositiveIntegerField(default=1)
+    search_vector = SearchVectorField(null=True, editable=False)
+    imported = models.BooleanField(default=False)
+    original_url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            models.Index(fields=["status", "-published_at"], name="claim_status_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="claim_status_valid"),
+            models.CheckConstraint(
+                condition=Q(checkworthiness__isnull=True)
+                | Q(checkworthiness__gte=0, checkworthiness__lte=1),
+                name="claim_checkworthiness_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(original_url__isnull=True) | Q(original_url__regex=r"^https?://"),
+                name="claim_original_url_http",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: “{self.quote[:80]}”" if self.speaker_id else self.quote[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:claim", args=[self.slug])
+
+    def get_desk_url(self) -> str:
+        return reverse("desk:claim", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+class Evidence(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        CONTRADICTS = "contradicts", "Contradicts"
+        CONTEXT = "context", "Context"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    url = models.URLField("URL", max_length=2000)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField("date", null=True, blank=True)
+    passage = models.TextField("quoted passage", max_length=5000, blank=True)
+    stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.CONTEXT)
+    note = models.TextField(max_length=5000, blank=True)
+    figure_value = models.DecimalField("figure", max_digits=20, decimal_places=4, null=True, blank=True)
+    figure_unit = models.CharField("unit", max_length=50, blank=True)
+    figure_period = models.CharField("period", max_length=100, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    added_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(condition=HTTP_URL, name="evidence_url_http"),
+            models.CheckConstraint(
+                condition=Q(stance__in=["supports", "contradicts", "context"]), name="evidence_stance_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Verdict(models.Model):
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="verdict")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="verdicts")
+    conclusion = models.CharField(max_length=500, blank=True)
+    analysis = models.TextField("analysis (Markdown)", max_length=50000, blank=True)
+    author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.rating or 'Unrated'}: {self.conclusion[:60]}"
+
+
+class ReviewVote(models.Model):
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        REQUEST_CHANGES = "request_changes", "Request changes"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="votes")
+    round = models.PositiveIntegerField()
+    editor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    comment = models.TextField(max_length=5000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["approve", "request_changes"]), name="vote_decision_valid"
+            ),
+            # The same editor approving twice in one round counts once.
+            models.UniqueConstraint(
+                fields=["claim", "round", "editor"],
+                condition=Q(decision="approve"),
+                name="vote_one_approval_per_editor_round",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {display_name(self.editor)}"
+
+
+class Annotation(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="annotations")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=5000)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    detached = models.BooleanField(default=False)
+    resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, end__isnull=True)
+                | Q(start__isnull=False, end__isnull=False, start__gte=0, start__lt=F("end")),
+                name="annotation_span_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class ReplyAttempt(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reply_attempts")
+    contacted_on = models.DateField("date")
+    channel = models.CharField(max_length=100)
+    contact = models.CharField(max_length=200)
+    response = models.TextField(max_length=5000, blank=True)
+    show_publicly = models.BooleanField("show on public page", default=False)
+    logged_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contacted_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.contact} on {self.contacted_on}"
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+        CLARIFICATION = "clarification", "Clarification"
+        RETRACTION = "retraction", "Retraction"
+
+    PUBLIC_KINDS = ("correction", "update", "clarification")  # what "Correct" offers
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.TextField("public note", max_length=5000)
+    previous = models.JSONField(default=dict, help_text="The values before this correction.")
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["correction", "update", "clarification", "retraction"]),
+                name="correction_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.created_at:%Y-%m-%d}"
+
+
+class Event(models.Model):
+    """The audit trail: one row per desk edit or transition, never edited or deleted."""
+
+    actor = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    action = models.CharField(max_length=50)
+    status_before = models.CharField(max_length=20, blank=True)
+    status_after = models.CharField(max_length=20, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(blank=True)
+    review_round = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["claim", "-created_at"], name="event_claim_time")]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Events are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Events are never deleted.")
+
+
+class Tip(models.Model):
+    class TipStatus(models.TextChoices):
+        NEW = "new", "New"
+        CONVERTED = "converted", "Converted into a claim"
+        DISMISSED = "dismissed", "Dismissed"
+
+    text = models.TextField("claim", max_length=2000)
+    url = models.URLField("where did you see it?", max_length=2000, blank=True)
+    email = models.EmailField(blank=True)
+    status = models.CharField(max_length=20, choices=TipStatus.choices, default=TipStatus.NEW)
+    claim = models.ForeignKey(Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="tips")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["new", "converted", "dismissed"]), name="tip_status_valid"),
+            models.CheckConstraint(condition=Q(url="") | HTTP_URL, name="tip_url_http"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

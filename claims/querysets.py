@@ -1,0 +1,36 @@
+"""Named filters that read well: ``Claim.objects.public()``, ``.with_public_detail()``."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Prefetch
+
+
+class ClaimQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=["published", "retracted"], imported=False)
+
+    def published(self):
+        return self.filter(status="published", imported=False)
+
+    def awaiting_review(self):
+        return self.filter(status="in_review")
+
+    def assigned_to(self, user):
+        return self.filter(assignee=user)
+
+    def with_list_detail(self):
+        return self.select_related("speaker", "assignee", "verdict__rating")
+
+    def with_public_detail(self):
+        from claims.models import Correction, Evidence, ReplyAttempt
+
+        return self.select_related("speaker", "source", "verdict__rating", "verdict__author").prefetch_related(
+            "topics",
+            Prefetch("evidence", queryset=Evidence.objects.order_by("position", "id")),
+            Prefetch("corrections", queryset=Correction.objects.order_by("-created_at")),
+            Prefetch("reply_attempts", queryset=ReplyAttempt.objects.filter(show_publicly=True)),
+        )
+
+    def newest_published(self):
+        return self.order_by("-published_at", "-id")

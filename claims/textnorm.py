@@ -1,0 +1,31 @@
+"""Text normalisation shared by stored search documents and search queries.
+
+Core PostgreSQL has no ``unaccent`` and its parser splits "50,000" into two numbers, so both
+sides are normalised here, the same way: accents folded, typographic quotes straightened,
+thousands separators removed from numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_THOUSANDS = re.compile(r"(?<=\d)[,\u00a0\u202f\u2009'](?=\d{3}(?!\d))")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+
+
+def fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise(text: str | None) -> str:
+    """Fold accents and join digit groups so "Café 50,000" matches "cafe 50000"."""
+    if not text:
+        return ""
+    text = fold_accents(text).translate(_QUOTES)
+    previous = None
+    while previous != text:  # "1,234,567" needs more than one pass
+        previous = text
+        text = _THOUSANDS.sub("", text)
+    return text
