@@ -7,6 +7,7 @@ library sees it:
 
 * a client killed with SIGKILL never unregisters: dead PIDs are pruned before each start;
 * SIGTERM skips exit hooks: it is turned into ``sys.exit`` so the client unregisters;
+* dead PIDs are pruned again at exit, so the last live client still stops the server;
 * a crash leaves ``postmaster.pid`` behind: it is removed when its PID is not a live postgres;
 * the library's lock lives in the temporary folder, which differs between processes with
   different ``TMPDIR``: a lock inside the data folder is used instead.
@@ -14,6 +15,7 @@ library sees it:
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -90,6 +92,11 @@ def remove_stale_postmaster_pid(pgdata: Path) -> bool:
     return True
 
 
+def _prune_at_exit(pgdata: Path, lock) -> None:
+    with lock:
+        prune_dead_clients(pgdata)
+
+
 def _exit_on_sigterm() -> None:
     """Turn SIGTERM into a normal exit so exit hooks unregister this client."""
     if threading.current_thread() is not threading.main_thread():
@@ -125,6 +132,10 @@ def ensure_server(data_dir: Path | None = None) -> ServerInfo:
             remove_stale_postmaster_pid(pgdata)
         _exit_on_sigterm()
         server = get_server(pgdata, cleanup_mode="stop")
+        # Exit hooks run last-registered first: prune before the library decides whether this
+        # process is the last client (a child killed with SIGKILL, as runserver's reloader does
+        # to its child on SIGTERM, would otherwise keep the server up for ever).
+        atexit.register(_prune_at_exit, pgdata, PostgresServer._lock)
         pm = server.get_postmaster_info()
         info = ServerInfo(socket_dir=str(pm.socket_dir), port=pm.port or 5432)
         _create_database(info)
