@@ -14,7 +14,7 @@ class ClaimsConfig(AppConfig):
         del setup
 
 
-def _ensure_defaults(sender, using="default", **kwargs) -> None:  # noqa: ARG001
+def _ensure_defaults(sender, using="default", **kwargs) -> None:
     from claims.setup import ensure_defaults
 
     ensure_defaults(using=using)

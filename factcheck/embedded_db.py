@@ -16,6 +16,7 @@ library sees it:
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import signal
@@ -104,7 +105,7 @@ def _exit_on_sigterm() -> None:
     if signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None):
         return  # a server such as gunicorn handles SIGTERM itself and exits cleanly
 
-    def handler(signum, frame):  # noqa: ARG001
+    def handler(signum, frame):
         sys.exit(128 + signum)
 
     signal.signal(signal.SIGTERM, handler)
@@ -151,7 +152,6 @@ def _create_database(info: ServerInfo) -> None:
     ) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
-            try:
+            # Another process may create it first.
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                 conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-            except psycopg.errors.DuplicateDatabase:
-                pass  # another process created it first

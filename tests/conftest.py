@@ -1,0 +1,59 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from claims.setup import EDITORS, JOURNALISTS
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def journalist(db):
+    return factories.UserFactory(username="journalist", first_name="Amira", last_name="Khan",
+                                 groups=[Group.objects.get(name=JOURNALISTS)])
+
+
+@pytest.fixture
+def editor(db):
+    return factories.UserFactory(username="editor", first_name="Tom", last_name="Hughes",
+                                 groups=[Group.objects.get(name=EDITORS)])
+
+
+@pytest.fixture
+def editor2(db):
+    return factories.UserFactory(username="editor2", first_name="Grace", last_name="Okafor",
+                                 groups=[Group.objects.get(name=EDITORS)])
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but in neither desk group."""
+    return factories.UserFactory(username="outsider", first_name="Olly", last_name="Outside")
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(username="admin", first_name="Ada", last_name="Admin",
+                                 is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def journalist_client(client, journalist):
+    client.force_login(journalist)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client
