@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -104,7 +105,8 @@ else:
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {},
     }
-_db["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_" + str(_db.get("NAME") or "factcheck"))}
+# One test database per test process, so several test runs can share a server at once.
+_db["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", f"test_{_db.get('NAME') or 'factcheck'}_{os.getpid()}")}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
