@@ -1,7 +1,32 @@
+"""Desk forms: labels here are a contract with users and tests; keep them exactly."""
+
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import URLValidator
+from django.utils import timezone
+
+from claims.models import Claim, Evidence, Rating, ReplyAttempt, Source, Speaker, Topic
+
+http_url = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
+
+
+class DeskForm(forms.Form):
+    """Errors are tied to their fields for assistive technology."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+
+
+class DeskModelForm(DeskForm, forms.ModelForm):
+    pass
 
 
 class SignInForm(AuthenticationForm):
@@ -9,3 +34,221 @@ class SignInForm(AuthenticationForm):
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
     password = forms.CharField(label="Password", strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class HttpURLField(forms.URLField):
+    default_validators = [http_url]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if value and ":" in value.split("/", 1)[0] and not value.lower().startswith(("http://", "https://")):
+            # Refuse javascript:, data:, ftp: … before URLField tries to repair them.
+            raise forms.ValidationError(http_url.message, code="invalid")
+        return super().to_python(value)
+
+
+def _not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError("The date cannot be in the future.")
+    return value
+
+
+class SpeakerChoiceField(forms.CharField):
+    """A speaker typed by name (the input offers matching names as you type)."""
+
+    def clean(self, value):
+        name = super().clean(value)
+        if not name:
+            return None
+        speaker = Speaker.objects.filter(name__iexact=name.strip()).order_by("pk").first()
+        if speaker is None:
+            raise forms.ValidationError(f"No speaker is called “{name}”. Choose one from the list or use Add speaker.")
+        return speaker
+
+
+class ClaimForm(DeskForm):
+    quote = forms.CharField(label="Quote", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="The exact words, as said.")
+    claim_checked = forms.CharField(label="Claim as checked", max_length=500, required=False,
+                                    help_text="A short, neutral restatement of what is being checked.")
+    speaker = SpeakerChoiceField(label="Speaker", max_length=200)
+    source_url = HttpURLField(label="Source URL", max_length=2000, required=False)
+    date_said = forms.DateField(label="Date said", required=False, validators=[_not_in_future],
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    topics = forms.ModelMultipleChoiceField(label="Topics", queryset=Topic.objects.all(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, similar_url: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if similar_url:
+            # While the quote is typed, the "Similar claims" panel refreshes after a short pause.
+            self.fields["quote"].widget.attrs.update({
+                "hx-get": similar_url, "hx-trigger": "input changed delay:500ms",
+                "hx-target": "#similar-claims", "hx-swap": "outerHTML", "hx-sync": "this:replace",
+            })
+
+    @classmethod
+    def initial_for(cls, claim: Claim) -> dict:
+        return {
+            "quote": claim.quote, "claim_checked": claim.claim_checked, "speaker": claim.speaker.name,
+            "source_url": claim.source.url if claim.source else "", "date_said": claim.date_said,
+            "topics": list(claim.topics.all()), "version": claim.version,
+        }
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        url = data.pop("source_url", "")
+        data["source"] = source_for_url(url) if url else None
+        return data
+
+
+def source_for_url(url: str) -> Source:
+    source = Source.objects.filter(url=url).order_by("pk").first()
+    if source is None:
+        source = Source.objects.create(url=url, title=url[:300])
+    return source
+
+
+class EvidenceForm(DeskModelForm):
+    url = HttpURLField(label="URL", max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Evidence
+        fields = ["url", "title", "publisher", "published_on", "passage", "stance", "note",
+                  "figure_value", "figure_unit", "figure_period"]
+        labels = {
+            "title": "Title", "publisher": "Publisher", "published_on": "Date", "passage": "Quoted passage",
+            "stance": "Stance", "note": "Note", "figure_value": "Figure", "figure_unit": "Unit",
+            "figure_period": "Period",
+        }
+        widgets = {
+            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "passage": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_published_on(self):
+        return _not_in_future(self.cleaned_data.get("published_on"))
+
+    def service_data(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in self.Meta.fields}
+
+
+class VerdictForm(DeskForm):
+    rating = forms.ModelChoiceField(label="Rating", queryset=Rating.objects.filter(retired=False), required=False,
+                                    empty_label="Not rated yet")
+    conclusion = forms.CharField(label="Conclusion", max_length=500, required=False,
+                                 help_text="One sentence a reader can quote.")
+    analysis = forms.CharField(label="Analysis", max_length=50000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 10}), help_text="Markdown.")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def service_data(self) -> dict:
+        return {f: self.cleaned_data.get(f) for f in ("rating", "conclusion", "analysis")}
+
+
+class AnnotationForm(DeskForm):
+    body = forms.CharField(label="Note", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    start = forms.IntegerField(label="Start", min_value=0, required=False)
+    end = forms.IntegerField(label="End", min_value=1, required=False)
+    # Browsers count selections in UTF-16 units; the server converts to code points.
+    utf16 = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if (start is None) != (end is None):
+            self.add_error("end", "Give both the start and the end, or neither.")
+        elif start is not None and start >= end:
+            self.add_error("end", "The end must come after the start.")
+        return cleaned
+
+
+class ReplyForm(DeskForm):
+    body = forms.CharField(label="Reply", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReplyAttemptForm(DeskModelForm):
+    class Meta:
+        model = ReplyAttempt
+        fields = ["contacted_on", "channel", "contact", "response", "show_publicly"]
+        labels = {"contacted_on": "Date", "channel": "Channel", "contact": "Contact", "response": "Response",
+                  "show_publicly": "Show on public page"}
+        widgets = {"contacted_on": forms.DateInput(attrs={"type": "date"}),
+                   "response": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_contacted_on(self):
+        return _not_in_future(self.cleaned_data.get("contacted_on"))
+
+
+class SpeakerForm(DeskModelForm):
+    class Meta:
+        model = Speaker
+        fields = ["name", "kind", "role", "affiliation", "description"]
+        labels = {"name": "Name", "kind": "Kind", "role": "Role or title", "affiliation": "Party or affiliation",
+                  "description": "Description"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class SourceForm(DeskModelForm):
+    url = HttpURLField(label="URL", max_length=2000, required=False)
+
+    class Meta:
+        model = Source
+        fields = ["title", "url", "outlet", "published_on", "kind", "full_text"]
+        labels = {"title": "Title", "outlet": "Outlet", "published_on": "Date", "kind": "Kind",
+                  "full_text": "Full text"}
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}),
+                   "full_text": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_published_on(self):
+        return _not_in_future(self.cleaned_data.get("published_on"))
+
+
+class TopicForm(DeskModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name"]
+        labels = {"name": "Name"}
+
+
+class MergeSpeakersForm(DeskForm):
+    keep = forms.ModelChoiceField(label="Keep", queryset=Speaker.objects.all())
+    duplicate = forms.ModelChoiceField(label="Merge into it", queryset=Speaker.objects.all())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("keep") and cleaned.get("keep") == cleaned.get("duplicate"):
+            self.add_error("duplicate", "Choose two different speakers.")
+        return cleaned
+
+
+def desk_people():
+    return (get_user_model().objects.filter(is_active=True)
+            .filter(groups__name__in=("Journalists", "Editors")).distinct().order_by("first_name", "last_name"))
+
+
+class AssignForm(DeskForm):
+    assignee = forms.ModelChoiceField(label="Assign to", queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = desk_people()
+        self.fields["assignee"].label_from_instance = lambda u: f"{u.first_name} {u.last_name}".strip() or "—"
+
+
+def utf16_to_codepoints(text: str, offset: int) -> int:
+    """Convert a UTF-16 offset (what browsers count) to a code point offset (what Python counts)."""
+    units = 0
+    for index, char in enumerate(text):
+        if units >= offset:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+    return len(text)

@@ -98,9 +98,10 @@ def _lock_claim(claim_id: int) -> Claim:
 def _check_version(obj, version: int | None, label: str, fields: tuple[str, ...]) -> None:
     if version is not None and int(version) != obj.version:
         current = {field: _jsonable(_current(obj, field)) for field in fields}
+        what = "" if label == "claim" else f" ({label})"
         raise Conflict(
-            f"Someone else changed this {label} while you were editing. Their values are shown; "
-            "your input is kept in the form.",
+            f"Someone else changed this claim{what} while you were editing. Their values are shown "
+            "below; your input is kept in the form.",
             current=current,
         )
 
@@ -143,9 +144,13 @@ def _claim_link(claim: Claim) -> str:
 
 def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = "", source=None,
                  date_said=None, topics=(), checkworthiness=None, imported: bool = False,
-                 original_url: str | None = None) -> Claim:
+                 original_url: str | None = None, tip: Tip | None = None) -> Claim:
     permissions.require(actor, "claim_create")
     with transaction.atomic():
+        if tip is not None:
+            tip = Tip.objects.select_for_update().get(pk=tip.pk)
+            if tip.status != Tip.TipStatus.NEW:
+                raise WrongState("This tip has already been handled.")
         claim = Claim.objects.create(
             quote=quote, claim_checked=claim_checked, speaker=speaker, source=source, date_said=date_said,
             checkworthiness=checkworthiness, imported=imported, original_url=original_url or None,
@@ -156,6 +161,11 @@ def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = ""
         refresh_search_vectors([claim.pk])
         changes = {f: [None, _jsonable(_current(claim, f))] for f in CLAIM_FIELDS if _current(claim, f)}
         _event(actor=actor, claim=claim, action="claim_created", changes=changes, before="", after=claim.status)
+        if tip is not None:
+            tip.status, tip.claim = Tip.TipStatus.CONVERTED, claim
+            tip.save(update_fields=["status", "claim"])
+            _event(actor=actor, claim=claim, action="tip_converted", comment=tip.text[:200],
+                   changes={"tip": [Tip.TipStatus.NEW, Tip.TipStatus.CONVERTED]})
     return claim
 
 
@@ -546,6 +556,71 @@ def speaker_update(*, speaker_id: int, actor, data: dict[str, Any]) -> Speaker:
                 refresh_search_vectors(speaker.claims.values_list("pk", flat=True))
             _event(actor=actor, claim=None, action="speaker_updated", changes=changes, comment=speaker.name)
     return speaker
+
+
+def speaker_merge(*, keep_id: int, duplicate_id: int, actor) -> Speaker:
+    """Move the duplicate's claims to the kept speaker, then delete the duplicate."""
+    permissions.require(actor, "speaker_merge")
+    if keep_id == duplicate_id:
+        raise Invalid("Choose two different speakers.", errors={"duplicate": ["Choose two different speakers."]})
+    with transaction.atomic():
+        speakers = {s.pk: s for s in Speaker.objects.select_for_update().filter(pk__in=[keep_id, duplicate_id])}
+        if len(speakers) != 2:
+            raise WrongState("One of these speakers no longer exists.")
+        keep, duplicate = speakers[keep_id], speakers[duplicate_id]
+        moved = list(Claim.objects.select_for_update().filter(speaker=duplicate).values_list("pk", flat=True))
+        Claim.objects.filter(pk__in=moved).update(speaker=keep)
+        refresh_search_vectors(moved)
+        _event(actor=actor, claim=None, action="speaker_merged", comment=f"{duplicate.name} → {keep.name}",
+               changes={"speaker": [duplicate.name, keep.name], "claims": [moved, moved]})
+        for claim in Claim.objects.filter(pk__in=moved):
+            _event(actor=actor, claim=claim, action="speaker_merged",
+                   changes={"speaker": [duplicate.name, keep.name]})
+        duplicate.delete()
+    return keep
+
+
+def source_save(*, actor, data: dict[str, Any], source_id: int | None = None):
+    from claims.models import Source
+
+    permissions.require(actor, "speaker_edit")
+    fields = ("title", "url", "outlet", "published_on", "kind", "full_text")
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id) if source_id else Source()
+        changes = _apply(source, data, fields)
+        if changes or source_id is None:
+            source.save()
+            _event(actor=actor, claim=None, action="source_updated" if source_id else "source_created",
+                   changes=changes, comment=source.title[:200])
+    return source
+
+
+def topic_save(*, actor, name: str, topic_id: int | None = None):
+    from claims.models import Topic
+
+    permissions.require(actor, "speaker_edit")
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic_id) if topic_id else Topic(
+            slug=_unique_slug(Topic, name))
+        changes = _apply(topic, {"name": name}, ("name",))
+        if changes or topic_id is None:
+            topic.save()
+            _event(actor=actor, claim=None, action="topic_updated" if topic_id else "topic_created",
+                   changes=changes, comment=topic.name)
+    return topic
+
+
+def tip_dismiss(*, tip_id: int, actor) -> Tip:
+    permissions.require(actor, "tip_manage")
+    with transaction.atomic():
+        tip = Tip.objects.select_for_update().get(pk=tip_id)
+        if tip.status != Tip.TipStatus.NEW:
+            raise WrongState("This tip has already been handled.")
+        tip.status = Tip.TipStatus.DISMISSED
+        tip.save(update_fields=["status"])
+        _event(actor=actor, claim=None, action="tip_dismissed", comment=tip.text[:200],
+               changes={"status": [Tip.TipStatus.NEW, Tip.TipStatus.DISMISSED]})
+    return tip
 
 
 def tip_create(*, text: str, url: str = "", email: str = "") -> Tip:

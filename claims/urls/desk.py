@@ -1,9 +1,40 @@
 from django.urls import path
 
-from claims.views import desk
+from claims.views import desk, directory, workspace
 
 app_name = "desk"
 urlpatterns = [
     path("", desk.dashboard, name="dashboard"),
-    path("claims/<int:claim_id>/", desk.claim_workspace, name="claim"),
+    path("claims/", desk.claim_list, name="claims"),
+    path("claims/assign/", desk.claim_bulk_assign, name="claims_assign"),
+    path("claims/new/", desk.claim_new, name="claim_new"),
+    path("claims/similar/", desk.similar_claims, name="similar_claims"),
+    path("claims/<int:claim_id>/", workspace.claim_workspace, name="claim"),
+    path("claims/<int:claim_id>/preview/", workspace.claim_preview, name="claim_preview"),
+    path("claims/<int:claim_id>/edit/", workspace.claim_edit, name="claim_edit"),
+    path("claims/<int:claim_id>/evidence/", workspace.evidence_add, name="evidence_add"),
+    path("claims/<int:claim_id>/notes/", workspace.note_add, name="note_add"),
+    path("claims/<int:claim_id>/verdict/", workspace.verdict_save, name="verdict_save"),
+    path("claims/<int:claim_id>/verdict/preview/", workspace.verdict_preview, name="verdict_preview"),
+    path("claims/<int:claim_id>/replies/", workspace.reply_log, name="reply_log"),
+    path("claims/<int:claim_id>/<slug:action>/", workspace.claim_transition, name="claim_transition"),
+    path("evidence/<int:evidence_id>/edit/", workspace.evidence_edit, name="evidence_edit"),
+    path("evidence/<int:evidence_id>/remove/", workspace.evidence_remove, name="evidence_remove"),
+    path("evidence/<int:evidence_id>/move/", workspace.evidence_move, name="evidence_move"),
+    path("notes/<int:note_id>/reply/", workspace.note_reply, name="note_reply"),
+    path("notes/<int:note_id>/resolve/", workspace.note_resolve, name="note_resolve"),
+    path("tips/", directory.tip_list, name="tips"),
+    path("tips/<int:tip_id>/dismiss/", directory.tip_dismiss, name="tip_dismiss"),
+    path("speakers/", directory.speaker_list, name="speakers"),
+    path("speakers/new/", directory.speaker_edit, name="speaker_create"),
+    path("speakers/add/", desk.speaker_add_inline, name="speaker_add"),
+    path("speakers/options/", desk.speaker_options, name="speaker_options"),
+    path("speakers/merge/", directory.speaker_merge, name="speaker_merge"),
+    path("speakers/<int:speaker_id>/", directory.speaker_edit, name="speaker_edit"),
+    path("sources/", directory.source_list, name="sources"),
+    path("sources/new/", directory.source_edit, name="source_create"),
+    path("sources/<int:source_id>/", directory.source_edit, name="source_edit"),
+    path("topics/", directory.topic_list, name="topics"),
+    path("topics/new/", directory.topic_edit, name="topic_create"),
+    path("topics/<int:topic_id>/", directory.topic_edit, name="topic_edit"),
 ]

@@ -1,32 +1,169 @@
+"""The desk: dashboard, claims list, new claim."""
+
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from claims import permissions
-from claims.models import Claim, Event, Status
+from claims import permissions, services
+from claims.forms import AssignForm, ClaimForm, SpeakerForm, desk_people
+from claims.models import Claim, Speaker, Status, Tip, Topic
+from claims.textnorm import normalise
+from claims.views.common import page_or_fragment, wants_fragment
 from claims.views.decorators import desk_required
 
+OPEN_STATES = (Status.LOGGED, Status.RESEARCHING, Status.IN_REVIEW)
+PER_PAGE = 25
 
+
+@require_GET
 @desk_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    claims = Claim.objects.filter(imported=False).with_list_detail()[:50]
-    mine = Claim.objects.assigned_to(request.user).exclude(status__in=[Status.PUBLISHED, Status.DISMISSED,
-                                                                       Status.RETRACTED])
+    mine = Claim.objects.assigned_to(request.user).filter(status__in=OPEN_STATES).with_list_detail()
+    review = Claim.objects.awaiting_review().with_list_detail() if permissions.is_editor(request.user) else None
+    tips = Tip.objects.filter(status=Tip.TipStatus.NEW)
+    published = Claim.objects.published().with_list_detail().newest_published()
     return render(request, "desk/dashboard.html", {
-        "claims": claims,
-        "my_count": mine.count(),
-        "review_count": Claim.objects.awaiting_review().count() if permissions.is_editor(request.user) else None,
+        "mine": mine[:10], "mine_count": mine.count(),
+        "review": review[:10] if review is not None else None,
+        "review_count": review.count() if review is not None else None,
+        "tips": tips[:10], "tips_count": tips.count(),
+        "published": published[:10], "published_count": published.count(),
     })
 
 
+def search_claims(queryset, text: str):
+    """Full-text search on the stored vector, best matches first."""
+    query = SearchQuery(normalise(text)[:500], config="english", search_type="websearch")
+    return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+        "-rank", "-updated_at")
+
+
+@require_GET
 @desk_required
-def claim_workspace(request: HttpRequest, claim_id: int) -> HttpResponse:
-    claim = get_object_or_404(Claim.objects.with_public_detail().select_related("assignee"), pk=claim_id)
-    events = Event.objects.filter(claim=claim).select_related("actor")[:100]
-    return render(request, "desk/claim_workspace.html", {
-        "claim": claim,
-        "verdict": getattr(claim, "verdict", None),
-        "events": events,
-        "actions": permissions.actions_for(request.user, claim),
+def claim_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    claims = Claim.objects.filter(imported=False).with_list_detail()
+    filters = {
+        "status": params.get("status", ""), "speaker": params.get("speaker", ""),
+        "assignee": params.get("assignee", ""), "topic": params.get("topic", ""), "q": params.get("q", "")[:500],
+    }
+    if filters["status"] in Status.values:
+        claims = claims.filter(status=filters["status"])
+    if filters["speaker"].isdigit():
+        claims = claims.filter(speaker_id=int(filters["speaker"]))
+    if filters["assignee"] == "none":
+        claims = claims.filter(assignee__isnull=True)
+    elif filters["assignee"].isdigit():
+        claims = claims.filter(assignee_id=int(filters["assignee"]))
+    if filters["topic"].isdigit():
+        claims = claims.filter(topics__id=int(filters["topic"]))
+    claims = search_claims(claims, filters["q"]) if filters["q"].strip() else claims.order_by("-updated_at", "-id")
+    page = Paginator(claims, PER_PAGE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    return page_or_fragment(request, "desk/claim_list.html", "claim-table", {
+        "page": page, "filters": filters, "query": query.urlencode(),
+        "statuses": Status.choices, "speakers": Speaker.objects.only("pk", "name").order_by("name"),
+        "people": desk_people(), "topics": Topic.objects.all(),
+        "can_assign": permissions.is_editor(request.user), "assign_form": AssignForm(),
     })
+
+
+@require_POST
+@desk_required
+def claim_bulk_assign(request: HttpRequest) -> HttpResponse:
+    form = AssignForm(request.POST)
+    ids = [int(i) for i in request.POST.getlist("claims") if i.isdigit()]
+    if not form.is_valid() or not ids:
+        messages.error(request, "Choose at least one claim and the person to assign.")
+        return redirect(reverse("desk:claims") + "?" + request.POST.get("query", ""), status=303)
+    done = 0
+    for claim_id in ids:
+        services.claim_assign(claim_id=claim_id, actor=request.user, assignee=form.cleaned_data["assignee"])
+        done += 1
+    messages.success(request, f"Assigned {done} claim{'s' if done != 1 else ''}.")
+    return redirect(reverse("desk:claims") + "?" + request.POST.get("query", ""), status=303)
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def claim_new(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, "claim_create")
+    tip = None
+    tip_id = request.GET.get("tip") or request.POST.get("tip")
+    if tip_id and str(tip_id).isdigit():
+        tip = Tip.objects.filter(pk=int(tip_id), status=Tip.TipStatus.NEW).first()
+    if request.method == "POST":
+        form = ClaimForm(request.POST, similar_url=reverse("desk:similar_claims"))
+        if form.is_valid():
+            data = form.service_data()
+            claim = services.claim_create(actor=request.user, quote=data["quote"], speaker=data["speaker"],
+                                          claim_checked=data["claim_checked"], source=data["source"],
+                                          date_said=data["date_said"], topics=data["topics"], tip=tip)
+            return redirect(claim.get_desk_url(), status=303)
+        status = 422
+    else:
+        initial = {"quote": tip.text, "source_url": tip.url} if tip else {}
+        speaker_id = request.GET.get("speaker", "")
+        if speaker_id.isdigit():
+            initial["speaker"] = Speaker.objects.filter(pk=int(speaker_id)).values_list("name", flat=True).first()
+        form, status = ClaimForm(initial=initial, similar_url=reverse("desk:similar_claims")), 200
+    return page_or_fragment(request, "desk/claim_new.html", "claim-new-form", {
+        "form": form, "tip": tip, "speaker_form": SpeakerForm(prefix="speaker"),
+    }, status=status)
+
+
+@require_GET
+@desk_required
+def similar_claims(request: HttpRequest) -> HttpResponse:
+    text = (request.GET.get("quote") or "")[:500]
+    matches = []
+    if len(text.split()) >= 2:
+        # Any shared word counts (published checks first): a new quote rarely repeats an old one exactly.
+        words = [w for w in normalise(text).replace('"', " ").split() if w.isalnum() or w.isdigit()]
+        if words:
+            query = SearchQuery(" OR ".join(words[:30]), config="english", search_type="websearch")
+            matches = list(
+                Claim.objects.filter(search_vector=query).select_related("speaker", "verdict__rating")
+                .annotate(rank=SearchRank(F("search_vector"), query))
+                .order_by(F("published_at").desc(nulls_last=True), "-rank")[:5]
+            )
+    return render(request, "desk/claim_new.html#similar-claims", {"similar": matches, "searched": bool(text)})
+
+
+@require_GET
+@desk_required
+def speaker_options(request: HttpRequest) -> HttpResponse:
+    text = (request.GET.get("speaker") or request.GET.get("q") or "").strip()[:100]
+    speakers = Speaker.objects.order_by("name")
+    if text:
+        speakers = speakers.filter(name__istartswith=text) | speakers.filter(name__icontains=f" {text}")
+    return render(request, "desk/claim_new.html#speaker-options", {"speakers": speakers.distinct()[:20]})
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def speaker_add_inline(request: HttpRequest) -> HttpResponse:
+    """"Add speaker" on the new-claim page: creates one without leaving the page."""
+    permissions.require(request.user, "speaker_edit")
+    if request.method == "GET":
+        return page_or_fragment(request, "desk/speaker_form.html", "speaker-inline-form",
+                                {"speaker_form": SpeakerForm(prefix="speaker"), "inline": True})
+    form = SpeakerForm(request.POST, prefix="speaker")
+    if not form.is_valid():
+        return page_or_fragment(request, "desk/speaker_form.html", "speaker-inline-form",
+                                {"speaker_form": form, "inline": True}, status=422)
+    speaker = services.speaker_create(actor=request.user, data=form.cleaned_data)
+    if wants_fragment(request):
+        return page_or_fragment(request, "desk/speaker_form.html", "speaker-created",
+                                {"speaker": speaker, "inline": True}, event="speaker-added")
+    messages.success(request, f"Added speaker {speaker.name}.")
+    return redirect(reverse("desk:claim_new") + f"?speaker={speaker.pk}", status=303)
+

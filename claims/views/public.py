@@ -16,9 +16,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", {"page": _listing(request, Claim.objects.all())})
 
 
+def claim_page_context(claim: Claim) -> dict:
+    return {"claim": claim, "verdict": getattr(claim, "verdict", None)}
+
+
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.public().with_public_detail(), slug=slug)
-    return render(request, "public/claim_detail.html", {"claim": claim, "verdict": getattr(claim, "verdict", None)})
+    return render(request, "public/claim_detail.html", claim_page_context(claim))
 
 
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:

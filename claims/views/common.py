@@ -1,0 +1,32 @@
+"""Choosing the response: the whole page, or the fragment an htmx request asked for."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import trigger_client_event
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """htmx asked for a piece of the page (a history restore always gets the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+
+
+def page_or_fragment(request: HttpRequest, template: str, fragment: str, context: dict, *, status: int = 200,
+                     event: str | None = None) -> HttpResponse:
+    name = f"{template}#{fragment}" if wants_fragment(request) else template
+    response = render(request, name, context, status=status)
+    response["Vary"] = "HX-Request"
+    if event and wants_fragment(request):
+        trigger_client_event(response, event)
+    return response
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        return target
+    return fallback

@@ -1,0 +1,130 @@
+"""Desk directories: reader tips, speakers (with merge), sources and topics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from claims import permissions, services
+from claims.forms import MergeSpeakersForm, SourceForm, SpeakerForm, TopicForm
+from claims.models import Source, Speaker, Tip, Topic
+from claims.views.common import page_or_fragment
+from claims.views.decorators import desk_required
+
+
+@require_GET
+@desk_required
+def tip_list(request: HttpRequest) -> HttpResponse:
+    tips = Tip.objects.select_related("claim").order_by("-created_at", "-id")
+    page = Paginator(tips, 50).get_page(request.GET.get("page"))
+    return page_or_fragment(request, "desk/tips.html", "tip-list", {"page": page})
+
+
+@require_POST
+@desk_required
+def tip_dismiss(request: HttpRequest, tip_id: int) -> HttpResponse:
+    tip = get_object_or_404(Tip, pk=tip_id)
+    services.tip_dismiss(tip_id=tip.pk, actor=request.user)
+    if request.htmx:
+        tips = Tip.objects.select_related("claim").order_by("-created_at", "-id")
+        return page_or_fragment(request, "desk/tips.html", "tip-list",
+                                {"page": Paginator(tips, 50).get_page(1)}, event="tip-dismissed")
+    messages.success(request, "Tip dismissed.")
+    return redirect("desk:tips")
+
+
+@require_GET
+@desk_required
+def speaker_list(request: HttpRequest) -> HttpResponse:
+    speakers = Speaker.objects.annotate(claim_count=Count("claims")).order_by("name")
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        speakers = speakers.filter(name__icontains=q)
+    page = Paginator(speakers, 50).get_page(request.GET.get("page"))
+    return render(request, "desk/speakers.html", {
+        "page": page, "q": q, "merge_form": MergeSpeakersForm() if permissions.is_editor(request.user) else None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def speaker_edit(request: HttpRequest, speaker_id: int | None = None) -> HttpResponse:
+    permissions.require(request.user, "speaker_edit")
+    speaker = get_object_or_404(Speaker, pk=speaker_id) if speaker_id else None
+    if request.method == "GET":
+        return render(request, "desk/speaker_form.html", {"speaker_form": SpeakerForm(instance=speaker),
+                                                          "speaker": speaker})
+    form = SpeakerForm(request.POST, instance=Speaker.objects.get(pk=speaker.pk) if speaker else None)
+    if not form.is_valid():
+        return render(request, "desk/speaker_form.html", {"speaker_form": form, "speaker": speaker}, status=422)
+    if speaker:
+        services.speaker_update(speaker_id=speaker.pk, actor=request.user, data=form.cleaned_data)
+        messages.success(request, "Speaker saved.")
+    else:
+        speaker = services.speaker_create(actor=request.user, data=form.cleaned_data)
+        messages.success(request, f"Added speaker {speaker.name}.")
+    return redirect("desk:speakers")
+
+
+@require_POST
+@desk_required
+def speaker_merge(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, "speaker_merge")
+    form = MergeSpeakersForm(request.POST)
+    if not form.is_valid():
+        speakers = Speaker.objects.annotate(claim_count=Count("claims")).order_by("name")
+        return render(request, "desk/speakers.html", {
+            "page": Paginator(speakers, 50).get_page(1), "q": "", "merge_form": form}, status=422)
+    keep = services.speaker_merge(keep_id=form.cleaned_data["keep"].pk,
+                                  duplicate_id=form.cleaned_data["duplicate"].pk, actor=request.user)
+    messages.success(request, f"Merged into {keep.name}.")
+    return redirect("desk:speakers")
+
+
+@require_GET
+@desk_required
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = Source.objects.annotate(claim_count=Count("claims")).order_by("-published_on", "title")
+    return render(request, "desk/sources.html", {"page": Paginator(sources, 50).get_page(request.GET.get("page"))})
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def source_edit(request: HttpRequest, source_id: int | None = None) -> HttpResponse:
+    permissions.require(request.user, "speaker_edit")
+    source = get_object_or_404(Source, pk=source_id) if source_id else None
+    form = SourceForm(request.POST or None, instance=Source.objects.get(pk=source.pk) if source else None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.source_save(actor=request.user, data=form.cleaned_data, source_id=source_id)
+            messages.success(request, "Source saved.")
+            return redirect("desk:sources")
+        return render(request, "desk/source_form.html", {"form": form, "source": source}, status=422)
+    return render(request, "desk/source_form.html", {"form": form, "source": source})
+
+
+@require_GET
+@desk_required
+def topic_list(request: HttpRequest) -> HttpResponse:
+    topics = Topic.objects.annotate(claim_count=Count("claims")).order_by("name")
+    return render(request, "desk/topics.html", {"topics": topics, "form": TopicForm()})
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def topic_edit(request: HttpRequest, topic_id: int | None = None) -> HttpResponse:
+    permissions.require(request.user, "speaker_edit")
+    topic = get_object_or_404(Topic, pk=topic_id) if topic_id else None
+    form = TopicForm(request.POST or None, instance=Topic.objects.get(pk=topic.pk) if topic else None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.topic_save(actor=request.user, name=form.cleaned_data["name"], topic_id=topic_id)
+            messages.success(request, "Topic saved.")
+            return redirect(reverse("desk:topics"))
+        return render(request, "desk/topic_form.html", {"form": form, "topic": topic}, status=422)
+    return render(request, "desk/topic_form.html", {"form": form, "topic": topic})

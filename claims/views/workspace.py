@@ -1,0 +1,309 @@
+"""The claim workspace: every panel is a fragment of one page, saved without a reload."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from claims import permissions, services
+from claims.errors import Conflict
+from claims.forms import (
+    AnnotationForm,
+    AssignForm,
+    ClaimForm,
+    EvidenceForm,
+    ReplyAttemptForm,
+    ReplyForm,
+    VerdictForm,
+    utf16_to_codepoints,
+)
+from claims.markdown import render_markdown
+from claims.models import Annotation, Claim, Event, Evidence, ReviewVote, Verdict
+from claims.views.common import page_or_fragment, wants_fragment
+from claims.views.decorators import desk_required
+
+TEMPLATE = "desk/claim_workspace.html"
+
+
+def quote_segments(quote: str, notes) -> list[tuple[str, list[int]]]:
+    """Split the quote into runs of text, each with the notes whose span covers it."""
+    cuts = {0, len(quote)}
+    spans = [(n.pk, n.start, n.end) for n in notes if n.start is not None and not n.detached]
+    for _, start, end in spans:
+        cuts.update((start, end))
+    points = sorted(c for c in cuts if 0 <= c <= len(quote))
+    return [(quote[a:b], [pk for pk, s, e in spans if s <= a and b <= e]) for a, b in itertools.pairwise(points)]
+
+
+def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
+    user = request.user
+    verdict = Verdict.objects.filter(claim=claim).select_related("rating").first()
+    notes = list(Annotation.objects.filter(claim=claim, parent__isnull=True).select_related("author")
+                 .prefetch_related("replies__author"))
+    for note in notes:
+        note.span_text = claim.quote[note.start:note.end] if note.start is not None and not note.detached else ""
+    can = {action: permissions.can(user, action, claim)
+           for action in ("claim_edit", "evidence_edit", "verdict_edit", "annotate", "reply_log")}
+    context = {
+        "claim": claim,
+        "verdict": verdict,
+        "evidence": Evidence.objects.filter(claim=claim).order_by("position", "id"),
+        "notes": notes,
+        "segments": quote_segments(claim.quote, notes),
+        "replies": claim.reply_attempts.select_related("logged_by"),
+        "events": Event.objects.filter(claim=claim).select_related("actor")[:200],
+        "votes": list(ReviewVote.objects.filter(claim=claim).select_related("editor")),
+        "can": can,
+        "actions": permissions.actions_for(user, claim),
+        "can_approve": services.can_approve(user, claim),
+        "approvals": services.approvals_in_round(claim),
+        "approvals_needed": services.settings.REVIEW_APPROVALS_REQUIRED,
+        "claim_form": ClaimForm(initial=ClaimForm.initial_for(claim)),
+        "verdict_form": VerdictForm(initial={
+            "rating": verdict.rating_id if verdict else None, "conclusion": verdict.conclusion if verdict else "",
+            "analysis": verdict.analysis if verdict else "", "version": verdict.version if verdict else None,
+        }),
+        "note_form": AnnotationForm(),
+        "reply_attempt_form": ReplyAttemptForm(),
+        "assign_form": AssignForm(),
+        "adding_evidence": request.GET.get("add") == "evidence",
+    }
+    if "evidence_form" not in overrides and context["adding_evidence"]:
+        context["evidence_form"] = EvidenceForm()
+    context.update(overrides)
+    return context
+
+
+def _claim(claim_id: int) -> Claim:
+    claim = get_object_or_404(Claim.objects.select_related("speaker", "source", "assignee"), pk=claim_id)
+    return claim
+
+
+def _respond(request, claim, fragment: str, *, status: int = 200, event: str | None = None,
+             anchor: str = "", **overrides) -> HttpResponse:
+    """htmx: the fragment; plain POST: back to the workspace on success, the whole page otherwise."""
+    if request.method == "POST" and status == 200 and not wants_fragment(request):
+        return redirect(claim.get_desk_url() + (f"#{anchor}" if anchor else ""), status=303)
+    return page_or_fragment(request, TEMPLATE, fragment, workspace_context(request, claim, **overrides),
+                            status=status, event=event)
+
+
+@require_GET
+@desk_required
+def claim_workspace(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = _claim(claim_id)
+    permissions.require(request.user, "claim_view", claim)
+    fragment = request.GET.get("fragment", "")
+    if wants_fragment(request) and fragment in ("history", "workflow", "evidence-panel", "verdict-panel"):
+        return page_or_fragment(request, TEMPLATE, fragment, workspace_context(request, claim))
+    return page_or_fragment(request, TEMPLATE, "workspace", workspace_context(request, claim))
+
+
+@require_GET
+@desk_required
+def claim_preview(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """"Preview public page": the reader's view of a claim in any state, for the desk only."""
+    claim = get_object_or_404(Claim.objects.with_public_detail(), pk=claim_id)
+    from claims.views.public import claim_page_context
+
+    return render(request, "public/claim_detail.html", {**claim_page_context(claim), "preview": True})
+
+
+@require_POST
+@desk_required
+def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = _claim(claim_id)
+    permissions.require(request.user, "claim_edit", claim)
+    form = ClaimForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, claim, "claim-form", status=422, claim_form=form)
+    try:
+        claim = services.claim_update(claim_id=claim.pk, actor=request.user,
+                                      version=form.cleaned_data.get("version"), data=form.service_data())
+    except Conflict as conflict:
+        return _respond(request, _claim(claim_id), "claim-form", status=409, claim_form=form, conflict=conflict)
+    claim = _claim(claim_id)
+    return _respond(request, claim, "claim-form", event="claim-changed", anchor="claim-form",
+                    saved="Claim saved.")
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def evidence_add(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = _claim(claim_id)
+    permissions.require(request.user, "evidence_edit", claim)
+    if request.method == "GET":  # "Add evidence" opens the inline form
+        return _respond(request, claim, "evidence-panel", evidence_form=EvidenceForm(), adding_evidence=True)
+    form = EvidenceForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, claim, "evidence-panel", status=422, evidence_form=form, adding_evidence=True)
+    services.evidence_add(claim_id=claim.pk, actor=request.user, data=form.service_data())
+    return _respond(request, claim, "evidence-panel", event="evidence-added", anchor="evidence-panel",
+                    focus_evidence=True)
+
+
+def _evidence(evidence_id: int) -> Evidence:
+    return get_object_or_404(Evidence.objects.select_related("claim"), pk=evidence_id)
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    item = _evidence(evidence_id)
+    claim = _claim(item.claim_id)
+    permissions.require(request.user, "evidence_edit", claim)
+    if request.method == "GET":
+        form = EvidenceForm(instance=item, initial={"version": item.version})
+        return _respond(request, claim, "evidence-panel", editing=item.pk, edit_form=form)
+    form = EvidenceForm(request.POST, instance=Evidence.objects.get(pk=item.pk))
+    if not form.is_valid():
+        return _respond(request, claim, "evidence-panel", status=422, editing=item.pk, edit_form=form)
+    try:
+        services.evidence_update(evidence_id=item.pk, actor=request.user, version=form.cleaned_data.get("version"),
+                                 data=form.service_data())
+    except Conflict as conflict:
+        return _respond(request, claim, "evidence-panel", status=409, editing=item.pk, edit_form=form,
+                        conflict=conflict)
+    return _respond(request, claim, "evidence-panel", event="evidence-changed", anchor="evidence-panel")
+
+
+@require_POST
+@desk_required
+def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    item = _evidence(evidence_id)
+    claim = services.evidence_remove(evidence_id=item.pk, actor=request.user)
+    return _respond(request, _claim(claim.pk), "evidence-panel", event="evidence-removed", anchor="evidence-panel")
+
+
+@require_POST
+@desk_required
+def evidence_move(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    item = _evidence(evidence_id)
+    claim = services.evidence_move(evidence_id=item.pk, actor=request.user,
+                                   direction=request.POST.get("direction", ""))
+    return _respond(request, _claim(claim.pk), "evidence-panel", event="evidence-moved", anchor="evidence-panel",
+                    moved=item.pk)
+
+
+@require_POST
+@desk_required
+def note_add(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = _claim(claim_id)
+    permissions.require(request.user, "annotate", claim)
+    form = AnnotationForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, claim, "notes-panel", status=422, note_form=form)
+    start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+    if start is not None and form.cleaned_data.get("utf16"):
+        start, end = utf16_to_codepoints(claim.quote, start), utf16_to_codepoints(claim.quote, end)
+    services.annotation_add(claim_id=claim.pk, actor=request.user, body=form.cleaned_data["body"],
+                            start=start, end=end)
+    return _respond(request, claim, "notes-panel", event="note-added", anchor="notes-panel")
+
+
+@require_POST
+@desk_required
+def note_reply(request: HttpRequest, note_id: int) -> HttpResponse:
+    note = get_object_or_404(Annotation, pk=note_id)
+    claim = _claim(note.claim_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, claim, "notes-panel", status=422, reply_form=form, replying=note.pk)
+    services.annotation_add(claim_id=claim.pk, actor=request.user, body=form.cleaned_data["body"], parent_id=note.pk)
+    return _respond(request, claim, "notes-panel", event="note-added", anchor=f"note-{note.pk}")
+
+
+@require_POST
+@desk_required
+def note_resolve(request: HttpRequest, note_id: int) -> HttpResponse:
+    note = get_object_or_404(Annotation, pk=note_id)
+    services.annotation_resolve(annotation_id=note.pk, actor=request.user)
+    return _respond(request, _claim(note.claim_id), "notes-panel", event="note-resolved", anchor="notes-panel")
+
+
+@require_POST
+@desk_required
+def verdict_save(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = _claim(claim_id)
+    permissions.require(request.user, "verdict_edit", claim)
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, claim, "verdict-panel", status=422, verdict_form=form)
+    if "preview" in request.POST:  # the "Preview" button without JavaScript
+        return _respond(request, claim, "verdict-panel", verdict_form=form,
+                        preview=render_markdown(form.cleaned_data["analysis"]), previewing=True)
+    try:
+        services.verdict_save(claim_id=claim.pk, actor=request.user, version=form.cleaned_data.get("version"),
+                              data=form.service_data())
+    except Conflict as conflict:
+        return _respond(request, claim, "verdict-panel", status=409, verdict_form=form, conflict=conflict)
+    return _respond(request, claim, "verdict-panel", event="verdict-saved", anchor="verdict-panel",
+                    verdict_saved=True)
+
+
+@require_POST
+@desk_required
+def verdict_preview(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = _claim(claim_id)
+    permissions.require(request.user, "claim_view", claim)
+    analysis = request.POST.get("analysis", "")[:50000]
+    return page_or_fragment(request, TEMPLATE, "verdict-preview",
+                            workspace_context(request, claim, preview=render_markdown(analysis), previewing=True))
+
+
+@require_POST
+@desk_required
+def reply_log(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = _claim(claim_id)
+    permissions.require(request.user, "reply_log", claim)
+    form = ReplyAttemptForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, claim, "replies-panel", status=422, reply_attempt_form=form)
+    services.reply_log(claim_id=claim.pk, actor=request.user, data=form.cleaned_data)
+    return _respond(request, claim, "replies-panel", event="reply-logged", anchor="replies-panel")
+
+
+TRANSITIONS = {
+    "assign-self": "assign_self", "assign": "assign", "submit": "submit", "approve": "approve",
+    "request-changes": "request_changes", "dismiss": "dismiss", "reopen": "reopen", "retract": "retract",
+}
+
+
+@require_POST
+@desk_required
+def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpResponse:
+    if action not in TRANSITIONS:
+        raise Http404("No such action.")
+    claim = _claim(claim_id)
+    comment = request.POST.get("comment", "").strip()[:5000]
+    user = request.user
+    if action == "assign-self":
+        services.claim_assign(claim_id=claim.pk, actor=user)
+    elif action == "assign":
+        form = AssignForm(request.POST)
+        permissions.require(user, "assign", claim)
+        if not form.is_valid():
+            return _respond(request, claim, "workflow", status=422, assign_form=form)
+        services.claim_assign(claim_id=claim.pk, actor=user, assignee=form.cleaned_data["assignee"])
+    elif action == "submit":
+        services.claim_submit(claim_id=claim.pk, actor=user, comment=comment)
+    elif action == "approve":
+        services.review_approve(claim_id=claim.pk, actor=user, comment=comment)
+    elif action == "request-changes":
+        services.review_request_changes(claim_id=claim.pk, actor=user, comment=comment)
+    elif action == "dismiss":
+        services.claim_dismiss(claim_id=claim.pk, actor=user, reason=comment)
+    elif action == "reopen":
+        services.claim_reopen(claim_id=claim.pk, actor=user, comment=comment)
+    elif action == "retract":
+        services.claim_retract(claim_id=claim.pk, actor=user, note=comment)
+    if not wants_fragment(request):
+        messages.success(request, "Done.")
+        return redirect(claim.get_desk_url(), status=303)
+    # A transition changes what every panel may do: reload the workspace's content in place.
+    return page_or_fragment(request, TEMPLATE, "workspace", workspace_context(request, _claim(claim.pk)),
+                            event="claim-changed")

@@ -1,0 +1,52 @@
+// Desk behaviour that htmx does not cover. No inline scripts: the CSP forbids them.
+(function () {
+  "use strict";
+
+  // Selecting words in the quote fills the note form's start and end. Browsers count
+  // offsets in UTF-16 units; the form says so and the server converts to code points.
+  function selectionOffsets(container) {
+    var selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    var range = selection.getRangeAt(0);
+    if (!container.contains(range.startContainer) || !container.contains(range.endContainer)) return null;
+    var before = document.createRange();
+    before.selectNodeContents(container);
+    before.setEnd(range.startContainer, range.startOffset);
+    var start = before.toString().length;
+    var end = start + range.toString().length;
+    return end > start ? { start: start, end: end } : null;
+  }
+
+  document.addEventListener("mouseup", fillSpan);
+  document.addEventListener("keyup", fillSpan);
+
+  function fillSpan() {
+    var quote = document.getElementById("quote-text");
+    var start = document.getElementById("id_start");
+    var end = document.getElementById("id_end");
+    var utf16 = document.getElementById("id_utf16");
+    if (!quote || !start || !end || !utf16) return;
+    var offsets = selectionOffsets(quote);
+    if (!offsets) return;
+    start.value = offsets.start;
+    end.value = offsets.end;
+    utf16.value = "1";
+  }
+
+  // Typing an offset by hand means code points again.
+  document.addEventListener("input", function (event) {
+    if (event.target && (event.target.id === "id_start" || event.target.id === "id_end")) {
+      var utf16 = document.getElementById("id_utf16");
+      if (utf16) utf16.value = "";
+    }
+  });
+
+  // After a swap, put focus somewhere sensible: the element marked autofocus, else the
+  // first field with an error.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail.elt;
+    if (!root || !root.querySelector) return;
+    var target = root.querySelector("[aria-invalid=true]") || root.querySelector("[autofocus]");
+    if (target && typeof target.focus === "function") target.focus();
+  });
+})();
