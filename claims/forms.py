@@ -78,7 +78,7 @@ class ClaimForm(DeskForm):
     speaker = SpeakerChoiceField(label="Speaker", max_length=200)
     source_url = HttpURLField(label="Source URL", max_length=2000, required=False)
     date_said = forms.DateField(label="Date said", required=False, validators=[_not_in_future],
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     topics = forms.ModelMultipleChoiceField(label="Topics", queryset=Topic.objects.all(), required=False,
                                             widget=forms.CheckboxSelectMultiple)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -129,7 +129,7 @@ class EvidenceForm(DeskModelForm):
             "figure_period": "Period",
         }
         widgets = {
-            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "passage": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
@@ -181,7 +181,7 @@ class ReplyAttemptForm(DeskModelForm):
         fields = ["contacted_on", "channel", "contact", "response", "show_publicly"]
         labels = {"contacted_on": "Date", "channel": "Channel", "contact": "Contact", "response": "Response",
                   "show_publicly": "Show on public page"}
-        widgets = {"contacted_on": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"contacted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "response": forms.Textarea(attrs={"rows": 2})}
 
     def clean_contacted_on(self):
@@ -205,7 +205,7 @@ class SourceForm(DeskModelForm):
         fields = ["title", "url", "outlet", "published_on", "kind", "full_text"]
         labels = {"title": "Title", "outlet": "Outlet", "published_on": "Date", "kind": "Kind",
                   "full_text": "Full text"}
-        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "full_text": forms.Textarea(attrs={"rows": 4})}
 
     def clean_published_on(self):

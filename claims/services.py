@@ -256,14 +256,14 @@ def evidence_move(*, evidence_id: int, actor, direction: str) -> Claim:
         target = index - 1 if direction == "up" else index + 1
         if not 0 <= target < len(rows):
             return claim
-        before = [row.pk for row in rows]
+        before = [row.title for row in rows]
         rows[index], rows[target] = rows[target], rows[index]
         for position, row in enumerate(rows, start=1):
             if row.position != position:
                 row.position = position
                 row.save(update_fields=["position"])
         _event(actor=actor, claim=claim, action="evidence_moved",
-               changes={"order": [before, [row.pk for row in rows]]}, comment=evidence.title)
+               changes={"order": [before, [row.title for row in rows]]}, comment=evidence.title)
     return claim
 
 

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import psutil
@@ -116,7 +117,9 @@ def _stop_server(pgdata: Path) -> None:
     pid = _server_pid(pgdata)
     if pid is None:
         return
-    pg_ctl = embedded_db.psql_path().parent / "pg_ctl"
+    with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR when the library is imported
+        warnings.simplefilter("ignore")
+        pg_ctl = embedded_db.psql_path().parent / "pg_ctl"
     user = "pgserver" if os.geteuid() == 0 else None
     subprocess.run([pg_ctl, "-D", pgdata, "-m", "immediate", "-w", "-t", "10", "stop"], user=user,
                    capture_output=True, timeout=20, check=False)
@@ -314,6 +317,17 @@ def test_it_shares_one_server_and_the_last_client_stops_it(pgdata, start_client)
 
     assert second.finish() == 0
     assert _wait_stopped(pgdata, postmaster), "the server outlived its last client"
+
+
+@subprocess_heavy
+def test_it_shares_one_server_between_clients_starting_at_once(pgdata, start_client):
+    # The first start of a folder: every client also tries to create the app's database.
+    clients = [start_client() for _ in range(4)]
+    postmasters = {client.report()["postmaster"] for client in clients}
+    assert len(postmasters) == 1
+    assert sorted(_handles(pgdata)) == sorted(client.proc.pid for client in clients)
+    assert [client.finish() for client in clients] == [0] * 4
+    assert _wait_stopped(pgdata, postmasters.pop())
 
 
 @subprocess_heavy

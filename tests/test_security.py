@@ -17,6 +17,7 @@ import pytest
 from axes.utils import reset
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.urls import reverse
 
 from claims.markdown import render_markdown
 from claims.setup import EDITORS
@@ -372,15 +373,25 @@ def test_it_sanitises_the_analysis_on_the_public_page(client):
             assert _scheme(tag["href"]) not in {"javascript", "data", "vbscript"}, str(tag)
 
 
-def test_it_sanitises_the_analysis_on_the_desk(journalist_client):
+def test_it_sanitises_the_analysis_in_the_desk_previews(journalist_client):
     claim = factories.ClaimFactory(in_review=True, with_verdict=False)
     factories.VerdictFactory(claim=claim, analysis=HOSTILE_ANALYSIS)
-    response = journalist_client.get(f"/desk/claims/{claim.pk}/")
+
+    # "Preview public page": the reader's page, shown to the desk before publication.
+    response = journalist_client.get(reverse("desk:claim_preview", args=[claim.pk]))
     assert response.status_code == 200
-    soup = parse(response)
-    strong = soup.find("strong", string="Bold survives")
-    assert strong is not None
-    _assert_clean(strong.find_parent("section"))
+    analysis = parse(response).select_one(".analysis")
+    assert analysis.find("strong").get_text() == "Bold survives"
+    _assert_clean(analysis)
+
+    # The verdict editor's live Markdown preview (an htmx POST of what is being typed).
+    response = journalist_client.post(reverse("desk:verdict_preview", args=[claim.pk]),
+                                      {"analysis": HOSTILE_ANALYSIS}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    preview = parse(response).find(attrs={"data-testid": "analysis-preview"})
+    assert preview is not None
+    assert preview.find("strong").get_text() == "Bold survives"
+    _assert_clean(preview)
 
 
 # --- Escaped user text ----------------------------------------------------------------------------
@@ -408,12 +419,16 @@ def test_it_escapes_html_in_a_quote_on_the_public_pages(client):
 
 def test_it_escapes_html_in_a_quote_on_the_desk(journalist_client):
     claim = factories.ClaimFactory(quote=HOSTILE_QUOTE)
-    soup = parse(journalist_client.get(f"/desk/claims/{claim.pk}/"))
+    soup = parse(journalist_client.get(reverse("desk:claim", args=[claim.pk])))
     _assert_no_injection(soup)
-    assert soup.h1.get_text(strip=True) == f"“{HOSTILE_QUOTE}”"
+    quote = soup.find(attrs={"data-testid": "quote"})
+    assert quote.find("b") is None
+    assert quote.get_text() == HOSTILE_QUOTE
+    assert field_by_label(soup, "Quote").get_text().strip() == HOSTILE_QUOTE  # the edit form, as typed
 
-    dashboard = parse(journalist_client.get("/desk/"))
-    _assert_no_injection(dashboard)
-    cells = dashboard.find(attrs={"data-testid": "claims-table"}).select("tbody td a")
-    assert [cell.get_text() for cell in cells] == [HOSTILE_QUOTE]
+    listing = parse(journalist_client.get(reverse("desk:claims")))
+    _assert_no_injection(listing)
+    table = listing.find(attrs={"data-testid": "claims-table"})
+    links = table.find_all("a", href=reverse("desk:claim", args=[claim.pk]))
+    assert [link.get_text() for link in links] == [HOSTILE_QUOTE]
 

@@ -116,7 +116,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             initial["speaker"] = Speaker.objects.filter(pk=int(speaker_id)).values_list("name", flat=True).first()
         form, status = ClaimForm(initial=initial, similar_url=reverse("desk:similar_claims")), 200
     return page_or_fragment(request, "desk/claim_new.html", "claim-new-form", {
-        "form": form, "tip": tip, "speaker_form": SpeakerForm(prefix="speaker"),
+        "form": form, "tip": tip, "speaker_value": form["speaker"].value(),
     }, status=status)
 
 

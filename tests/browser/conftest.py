@@ -21,6 +21,9 @@ def pytest_collection_modifyitems(config, items):
         if HERE not in Path(item.path).resolve().parents:
             continue
         item.add_marker(pytest.mark.browser)
+        # Noise from a plugin's fixture definition (pytest 9 deprecation), not from our code.
+        item.add_marker(pytest.mark.filterwarnings(
+            "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning"))
         if not CHROMIUM.exists():
             item.add_marker(skip)
 
@@ -40,3 +43,11 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _short_timeouts(page):
+    # A missing element should fail in seconds, not after Playwright's default 30.
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(15_000)
+    return page
