@@ -99,6 +99,8 @@ def require(user, action: str, claim=None) -> None:
         return
     if not (_allowed_roles(action) & roles_of(user)):
         raise PermissionDenied(f"You may not {action.replace('_', ' ')}.")
+    if claim is None:
+        raise WrongState("This needs a claim.")
     raise WrongState(f"This claim is {claim.get_status_display().lower()}: you cannot do that now.")
 
 

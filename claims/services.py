@@ -50,7 +50,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")  # 1900.5000 and 1900.5 alike, never 1.9E+3
     if isinstance(value, (list, tuple, set)):
         return sorted(_jsonable(v) for v in value)
     return str(value)
@@ -62,6 +62,13 @@ def _current(obj, field: str) -> Any:
     return getattr(obj, field)
 
 
+def _same(before: Any, after: Any) -> bool:
+    # Related objects compare by identity: two speakers may share a name until they are merged.
+    if hasattr(before, "_meta") or hasattr(after, "_meta"):
+        return getattr(before, "pk", None) == getattr(after, "pk", None)
+    return _jsonable(before) == _jsonable(after)
+
+
 def _apply(obj, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list]:
     """Set the given fields and return ``{field: [before, after]}`` for those that changed."""
     changes = {}
@@ -69,19 +76,21 @@ def _apply(obj, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list
         if field not in data or field == "topics":
             continue
         before, after = getattr(obj, field), data[field]
-        if _jsonable(before) != _jsonable(after):
+        if not _same(before, after):
             changes[field] = [_jsonable(before), _jsonable(after)]
             setattr(obj, field, after)
     return changes
 
 
-def _event(*, actor, claim, action: str, changes=None, comment: str = "", before: str = "", after: str = ""):
+def _event(*, actor, claim, action: str, changes=None, comment: str = "", before: str | None = None,
+           after: str | None = None):
+    current = claim.status if claim else ""
     return Event.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         claim=claim,
         action=action,
-        status_before=before or (claim.status if claim else ""),
-        status_after=after or (claim.status if claim else ""),
+        status_before=current if before is None else before,
+        status_after=current if after is None else after,
         changes=changes or {},
         comment=comment,
         review_round=claim.review_round if claim else None,
@@ -453,7 +462,7 @@ def review_approve(*, claim_id: int, actor, comment: str = "") -> Claim:
 
 
 def _notify_author(claim: Claim, verdict: Verdict, subject: str, body: str) -> None:
-    author = verdict.submitted_by or verdict.author
+    author = verdict.author or verdict.submitted_by
     if author is not None:
         _on_commit_mail(f"{subject}: {claim.claim_checked or claim.quote[:60]}",
                         f"{body}\n\n{_claim_link(claim)}\n", [author.email])

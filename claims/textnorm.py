@@ -23,9 +23,6 @@ def normalise(text: str | None) -> str:
     """Fold accents and join digit groups so "Café 50,000" matches "cafe 50000"."""
     if not text:
         return ""
-    text = fold_accents(text).translate(_QUOTES)
-    previous = None
-    while previous != text:  # "1,234,567" needs more than one pass
-        previous = text
-        text = _THOUSANDS.sub("", text)
-    return text
+    # Join digit groups first: folding turns no-break and thin spaces into plain ones.
+    text = _THOUSANDS.sub("", text)
+    return fold_accents(text).translate(_QUOTES)
