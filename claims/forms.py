@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
@@ -252,3 +254,57 @@ def utf16_to_codepoints(text: str, offset: int) -> int:
             return index
         units += 2 if ord(char) > 0xFFFF else 1
     return len(text)
+
+
+class CorrectionForm(DeskForm):
+    kind = forms.ChoiceField(label="Kind", choices=[("correction", "Correction"), ("update", "Update"),
+                                                    ("clarification", "Clarification")])
+    note = forms.CharField(label="Public note", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="Shown with its date on the public fact-check and on the corrections page.")
+    rating = forms.ModelChoiceField(label="Rating", queryset=Rating.objects.filter(retired=False), required=False,
+                                    empty_label="Keep the rating")
+    conclusion = forms.CharField(label="Conclusion", max_length=500, required=False)
+    analysis = forms.CharField(label="Analysis", max_length=50000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 6}))
+    evidence_url = HttpURLField(label="New evidence URL", max_length=2000, required=False)
+    evidence_title = forms.CharField(label="New evidence title", max_length=300, required=False)
+    evidence_stance = forms.ChoiceField(label="New evidence stance", choices=Evidence.Stance.choices,
+                                        required=False, initial=Evidence.Stance.CONTEXT)
+    evidence_passage = forms.CharField(label="New evidence quoted passage", max_length=5000, required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("evidence_url")) != bool(cleaned.get("evidence_title")):
+            self.add_error("evidence_title", "New evidence needs both a URL and a title.")
+        return cleaned
+
+    def verdict_data(self, verdict) -> dict:
+        data = {"conclusion": self.cleaned_data["conclusion"] or verdict.conclusion,
+                "analysis": self.cleaned_data["analysis"] or verdict.analysis}
+        if self.cleaned_data.get("rating"):
+            data["rating"] = self.cleaned_data["rating"]
+        return data
+
+    def evidence_data(self) -> dict | None:
+        if not self.cleaned_data.get("evidence_url"):
+            return None
+        return {"url": self.cleaned_data["evidence_url"], "title": self.cleaned_data["evidence_title"],
+                "stance": self.cleaned_data.get("evidence_stance") or Evidence.Stance.CONTEXT,
+                "passage": self.cleaned_data.get("evidence_passage", "")}
+
+
+class RatingForm(DeskModelForm):
+    class Meta:
+        model = Rating
+        fields = ["label", "value", "definition", "colour"]
+        labels = {"label": "Label", "value": "Value", "definition": "Definition", "colour": "Colour"}
+        help_texts = {"value": "A number for the scale (higher is truer); empty for ratings off the scale.",
+                      "colour": "Hex colour, such as #1b7a3a."}
+        widgets = {"definition": forms.Textarea(attrs={"rows": 2}), "colour": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_colour(self):
+        colour = self.cleaned_data["colour"]
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour or ""):
+            raise forms.ValidationError("Give a colour as # and six hex digits, such as #1b7a3a.")
+        return colour

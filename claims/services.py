@@ -519,7 +519,10 @@ def claim_retract(*, claim_id: int, actor, note: str) -> Claim:
     return claim
 
 
-def verdict_correct(*, claim_id: int, actor, kind: str, note: str, data: dict[str, Any]) -> Correction:
+def verdict_correct(*, claim_id: int, actor, kind: str, note: str, data: dict[str, Any],
+                    evidence: dict[str, Any] | None = None) -> Correction:
+    """The only change a published check allows: rating, conclusion, analysis and evidence, with a
+    public note. The values before the change are kept on the Correction, machine-readable."""
     _require_note(note)
     if kind not in Correction.PUBLIC_KINDS:
         raise Invalid("Choose the kind of change.", errors={"kind": ["Choose correction, update or clarification."]})
@@ -527,9 +530,23 @@ def verdict_correct(*, claim_id: int, actor, kind: str, note: str, data: dict[st
         claim = _lock_claim(claim_id)
         permissions.require(actor, "correct", claim)
         verdict = Verdict.objects.select_for_update().get(claim=claim)
-        previous = {f: _jsonable(getattr(verdict, f)) for f in VERDICT_FIELDS}
-        previous["rating"] = verdict.rating.label if verdict.rating else None
+        previous = {
+            "rating": verdict.rating.label if verdict.rating else None,
+            "rating_value": verdict.rating.value if verdict.rating else None,
+            "conclusion": verdict.conclusion,
+            "analysis": verdict.analysis,
+            "evidence": [{"title": e.title, "url": e.url, "stance": e.stance} for e in claim.evidence.all()],
+        }
         changes = _apply(verdict, data, VERDICT_FIELDS)
+        if evidence:
+            last = claim.evidence.aggregate(m=Max("position"))["m"]
+            row = Evidence(claim=claim, added_by=actor, position=(last or 0) + 1)
+            row_changes = _apply(row, evidence, EVIDENCE_FIELDS)
+            row.save()
+            changes["evidence"] = [None, row_changes.get("title", [None, row.title])[1]]
+        if not changes:
+            raise Invalid("Change the rating, conclusion, analysis or evidence, or there is nothing to correct.",
+                          errors={"__all__": ["Nothing was changed."]})
         verdict.version += 1
         verdict.save()
         correction = Correction.objects.create(claim=claim, kind=kind, note=note, previous=previous,
@@ -540,6 +557,72 @@ def verdict_correct(*, claim_id: int, actor, kind: str, note: str, data: dict[st
             refresh_search_vectors([claim.pk])
         _event(actor=actor, claim=claim, action="corrected", changes=changes, comment=note)
     return correction
+
+
+# ---------------------------------------------------------------- rating scale
+
+RATING_FIELDS = ("label", "value", "definition", "colour")
+
+
+def rating_save(*, actor, data: dict[str, Any], rating_id: int | None = None) -> Rating:
+    permissions.require(actor, "ratings_manage")
+    with transaction.atomic():
+        if rating_id:
+            rating = Rating.objects.select_for_update().get(pk=rating_id)
+        else:
+            last = Rating.objects.aggregate(m=Max("position"))["m"]
+            rating = Rating(slug=_unique_slug(Rating, data["label"], 60), position=(last or 0) + 1)
+        changes = _apply(rating, data, RATING_FIELDS)
+        if changes or rating_id is None:
+            rating.save()
+            _event(actor=actor, claim=None, action="rating_updated" if rating_id else "rating_added",
+                   changes=changes, comment=rating.label)
+    return rating
+
+
+def rating_move(*, actor, rating_id: int, direction: str) -> None:
+    permissions.require(actor, "ratings_manage")
+    with transaction.atomic():
+        rows = list(Rating.objects.select_for_update().order_by("position", "id"))
+        index = next((i for i, r in enumerate(rows) if r.pk == rating_id), None)
+        if index is None:
+            raise WrongState("This rating no longer exists.")
+        target = index - 1 if direction == "up" else index + 1
+        if direction not in ("up", "down") or not 0 <= target < len(rows):
+            return
+        before = [r.label for r in rows]
+        rows[index], rows[target] = rows[target], rows[index]
+        for position, row in enumerate(rows):
+            if row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
+        _event(actor=actor, claim=None, action="ratings_reordered",
+               changes={"order": [before, [r.label for r in rows]]})
+
+
+def rating_retire(*, actor, rating_id: int, retired: bool = True) -> Rating:
+    permissions.require(actor, "ratings_manage")
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().get(pk=rating_id)
+        if rating.retired != retired:
+            rating.retired = retired
+            rating.save(update_fields=["retired"])
+            _event(actor=actor, claim=None, action="rating_retired" if retired else "rating_restored",
+                   changes={"retired": [not retired, retired]}, comment=rating.label)
+    return rating
+
+
+def rating_delete(*, actor, rating_id: int) -> None:
+    """Only a rating no verdict uses may go; one in use can only be retired."""
+    permissions.require(actor, "ratings_manage")
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().get(pk=rating_id)
+        if Verdict.objects.filter(rating=rating).exists() or Correction.objects.filter(
+                previous__rating=rating.label).exists():
+            raise WrongState(f"“{rating.label}” is used by verdicts: retire it instead of deleting it.")
+        label = rating.label
+        rating.delete()
+        _event(actor=actor, claim=None, action="rating_deleted", changes={"label": [label, None]}, comment=label)
 
 
 # ---------------------------------------------------------------- speakers, tips

@@ -431,7 +431,8 @@ def test_it_records_verdict_correct(editor):
         editor, claim, "corrected", "We misread the table.")
     assert (event.status_before, event.status_after) == ("published", "published")
     assert event.changes == {"rating": ["Mostly false", "False"]}
-    assert correction.previous == {"rating": "Mostly false", "conclusion": old.conclusion, "analysis": old.analysis}
+    assert correction.previous == {"rating": "Mostly false", "rating_value": 2, "conclusion": old.conclusion,
+                                   "analysis": old.analysis, "evidence": []}
     verdict = Verdict.objects.get(claim=claim)
     assert (verdict.rating.slug, verdict.version) == ("false", 2)
 

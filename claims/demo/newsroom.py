@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from claims import services
-from claims.models import Claim, Rating, Source, Speaker, Topic
+from claims.models import Claim, Rating, Source, Speaker, Topic, Verdict
 from claims.setup import EDITORS, JOURNALISTS
 
 DEMO_NOTE = "*Demo content: this verdict shows how the desk works; it is not a published fact-check.*"
@@ -49,6 +49,9 @@ CLAIMS = [
         "checked": "More than 50,000 people have crossed the Channel in small boats since Labour took office.",
         "topics": ["Immigration", "Small boats"],
         "state": "published",
+        "correction": ("clarification", "We added which years the comparison with earlier peaks covers.",
+                       "Annual arrivals in 2022 were higher than in the first twelve months of the new government, "
+                       "so the superlative does not hold for that comparison."),
         "evidence": [
             ("Irregular migration to the UK: small boat arrivals", "Home Office", "supports",
              "Detections of people arriving by small boat, by month and nationality.",
@@ -70,6 +73,7 @@ CLAIMS = [
         "checked": "Very few people arriving in the UK by small boat are Iraqi nationals.",
         "topics": ["Immigration", "Small boats", "Foreign policy"],
         "state": "published",
+        "changes_requested": "Say what share of all arrivals the Iraqi figure is.",
         "evidence": [
             ("Small boat arrivals by nationality, year to March 2025", "Home Office", "contradicts",
              "1,900 Iraqi nationals arrived by small boat in the year to March 2025, down from 2,600 the "
@@ -114,11 +118,14 @@ CLAIMS = [
         "quote": "116 migrants arrived aboard two small boats on August 15",
         "checked": "116 people crossed the Channel in two small boats on 15 August.",
         "topics": ["Small boats"],
-        "state": "researching",
+        "state": "published",
+        "approver": "editor2",
         "evidence": [
             ("Migrants detected crossing the English Channel in small boats: daily data", "Home Office",
              "supports", "15 August: 116 people, 2 boats.", "", "116", "people", "15 August"),
         ],
+        "verdict": ("true", "The daily figures show 116 people in two boats that day.",
+                    "The Home Office's daily series records 116 people detected in two boats on 15 August."),
     },
     {
         "speaker": "Chris Philp",
@@ -149,7 +156,24 @@ CLAIMS = [
                  "stronger relationships that benefit both our countries",
         "checked": "The agreement strengthens UK–Iraq co-operation on security and migration.",
         "topics": ["Foreign policy", "Immigration"],
-        "state": "logged",
+        "state": "dismissed",
+        "reason": "A statement of intent, not a claim of fact we can check.",
+    },
+    {
+        "speaker": "Home Office",
+        "quote": "the accord would allow the swift return of illegal migrants",
+        "checked": "The UK–Iraq agreement will speed up returns of people with no right to stay.",
+        "topics": ["Foreign policy", "Immigration"],
+        "state": "retracted",
+        "approver": "editor2",
+        "retraction": "We published this check before the text of the agreement was available. It did not meet "
+                      "our standards and has been withdrawn.",
+        "evidence": [
+            ("Returns agreements: statement to Parliament", "Home Office", "context",
+             "The agreement sets up a formal process for returns.", "", "", "", ""),
+        ],
+        "verdict": ("unproven", "There is no evidence yet of how quickly returns will happen.",
+                    "The agreement's text had not been published when this check was written."),
     },
 ]
 
@@ -193,7 +217,7 @@ def load_demo() -> tuple[bool, str]:
     users = ensure_users(password)
     if Source.objects.filter(url=SOURCE_URL).exists():
         return False, password
-    journalist, editor = users["journalist"], users["editor"]
+    editor = users["editor"]
     speakers = {}
     for name, kind, role, affiliation, description in SPEAKERS:
         speakers[name] = Speaker.objects.filter(name=name).first() or services.speaker_create(
@@ -209,16 +233,20 @@ def load_demo() -> tuple[bool, str]:
         published_on=said, kind=Source.Kind.ARTICLE,
     )
     for spec in CLAIMS:
-        _build_claim(spec, speakers, topics, source, said, journalist, editor)
+        _build_claim(spec, speakers, topics, source, said, users)
     return True, password
 
 
-def _build_claim(spec, speakers, topics, source, said, journalist, editor) -> Claim:
+def _build_claim(spec, speakers, topics, source, said, users) -> Claim:
+    journalist, editor = users["journalist"], users["editor"]
     claim = services.claim_create(
         actor=journalist, quote=spec["quote"], claim_checked=spec["checked"], speaker=speakers[spec["speaker"]],
         source=source, date_said=said, topics=[topics[name] for name in spec["topics"]],
     )
-    if spec["state"] == "logged":
+    state = spec["state"]
+    if state == "dismissed":
+        services.claim_dismiss(claim_id=claim.pk, actor=editor, reason=spec["reason"])
+    if state in ("logged", "dismissed"):
         return claim
     services.claim_assign(claim_id=claim.pk, actor=journalist)
     for title, publisher, stance, passage, note, figure, unit, period in spec.get("evidence", []):
@@ -233,9 +261,24 @@ def _build_claim(spec, speakers, topics, source, said, journalist, editor) -> Cl
             "rating": Rating.objects.get(slug=rating_slug), "conclusion": conclusion,
             "analysis": f"{DEMO_NOTE}\n\n{analysis}",
         })
-    if spec["state"] in ("in_review", "published"):
+    if state in ("in_review", "published", "retracted"):
         services.claim_submit(claim_id=claim.pk, actor=journalist)
-    if spec["state"] == "published":
-        services.review_approve(claim_id=claim.pk, actor=editor, comment="Checked the figures against the tables.")
+    if state == "published" and spec.get("changes_requested"):
+        services.review_request_changes(claim_id=claim.pk, actor=users["editor2"], comment=spec["changes_requested"])
+        verdict = claim.verdict
+        services.verdict_save(claim_id=claim.pk, actor=journalist, version=verdict.version, data={
+            "analysis": verdict.analysis + "\n\nIraqi nationals were a small minority of all small boat arrivals.",
+        })
+        services.claim_submit(claim_id=claim.pk, actor=journalist)
+    if state in ("published", "retracted"):
+        approver = users[spec.get("approver", "editor")]
+        services.review_approve(claim_id=claim.pk, actor=approver, comment="Checked the figures against the tables.")
+    if "correction" in spec:
+        kind, note, addition = spec["correction"]
+        verdict = Verdict.objects.get(claim=claim)
+        services.verdict_correct(claim_id=claim.pk, actor=users["editor2"], kind=kind, note=note,
+                                 data={"analysis": f"{verdict.analysis}\n\n{addition}"})
+    if state == "retracted":
+        services.claim_retract(claim_id=claim.pk, actor=editor, note=spec["retraction"])
     claim.refresh_from_db()
     return claim

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import permissions, services
-from claims.forms import MergeSpeakersForm, SourceForm, SpeakerForm, TopicForm
-from claims.models import Source, Speaker, Tip, Topic
+from claims.forms import MergeSpeakersForm, RatingForm, SourceForm, SpeakerForm, TopicForm
+from claims.models import Rating, Source, Speaker, Tip, Topic
 from claims.views.common import page_or_fragment
 from claims.views.decorators import desk_required
 
@@ -128,3 +128,51 @@ def topic_edit(request: HttpRequest, topic_id: int | None = None) -> HttpRespons
             return redirect(reverse("desk:topics"))
         return render(request, "desk/topic_form.html", {"form": form, "topic": topic}, status=422)
     return render(request, "desk/topic_form.html", {"form": form, "topic": topic})
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def rating_list(request: HttpRequest) -> HttpResponse:
+    """The rating scale: editors add, rename, reorder, redefine, recolour and retire ratings."""
+    permissions.require(request.user, "ratings_manage")
+    form = RatingForm(request.POST or None, initial={"colour": "#555555"})
+    if request.method == "POST":
+        if form.is_valid():
+            rating = services.rating_save(actor=request.user, data=form.cleaned_data)
+            messages.success(request, f"Added “{rating.label}”.")
+            return redirect("desk:ratings")
+    ratings = Rating.objects.annotate(uses=Count("verdicts")).order_by("position", "id")
+    return render(request, "desk/ratings.html", {"ratings": ratings, "form": form},
+                  status=422 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def rating_edit(request: HttpRequest, rating_id: int) -> HttpResponse:
+    permissions.require(request.user, "ratings_manage")
+    rating = get_object_or_404(Rating, pk=rating_id)
+    form = RatingForm(request.POST or None, instance=Rating.objects.get(pk=rating.pk))
+    if request.method == "POST":
+        if form.is_valid():
+            services.rating_save(actor=request.user, data=form.cleaned_data, rating_id=rating.pk)
+            messages.success(request, "Rating saved.")
+            return redirect("desk:ratings")
+        return render(request, "desk/rating_form.html", {"form": form, "rating": rating}, status=422)
+    return render(request, "desk/rating_form.html", {"form": form, "rating": rating})
+
+
+@require_POST
+@desk_required
+def rating_action(request: HttpRequest, rating_id: int, action: str) -> HttpResponse:
+    permissions.require(request.user, "ratings_manage")
+    rating = get_object_or_404(Rating, pk=rating_id)
+    if action in ("up", "down"):
+        services.rating_move(actor=request.user, rating_id=rating.pk, direction=action)
+    elif action in ("retire", "restore"):
+        services.rating_retire(actor=request.user, rating_id=rating.pk, retired=action == "retire")
+    elif action == "delete":
+        services.rating_delete(actor=request.user, rating_id=rating.pk)
+        messages.success(request, f"Deleted “{rating.label}”.")
+    else:
+        raise Http404("No such action.")
+    return redirect("desk:ratings")

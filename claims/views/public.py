@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from claims.models import Claim, Speaker, Topic
+from claims.models import Claim, Correction, Speaker, Topic
 
 
 def _listing(request: HttpRequest, queryset, per_page: int = 20):
@@ -35,3 +35,9 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     return render(request, "public/topic_detail.html",
                   {"topic": topic, "page": _listing(request, topic.claims.all())})
+
+
+def corrections(request: HttpRequest) -> HttpResponse:
+    items = (Correction.objects.filter(claim__status__in=["published", "retracted"], claim__imported=False)
+             .select_related("claim__speaker").order_by("-created_at", "-id"))
+    return render(request, "public/corrections.html", {"page": Paginator(items, 50).get_page(request.GET.get("page"))})

@@ -15,6 +15,7 @@ from claims.forms import (
     AnnotationForm,
     AssignForm,
     ClaimForm,
+    CorrectionForm,
     EvidenceForm,
     ReplyAttemptForm,
     ReplyForm,
@@ -70,6 +71,9 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
         "note_form": AnnotationForm(),
         "reply_attempt_form": ReplyAttemptForm(),
         "assign_form": AssignForm(),
+        "correction_form": CorrectionForm(initial={
+            "conclusion": verdict.conclusion if verdict else "", "analysis": verdict.analysis if verdict else "",
+        }) if claim.status == "published" else None,
         "adding_evidence": request.GET.get("add") == "evidence",
     }
     if "evidence_form" not in overrides and context["adding_evidence"]:
@@ -268,7 +272,7 @@ def reply_log(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 
 TRANSITIONS = {
-    "assign-self": "assign_self", "assign": "assign", "submit": "submit", "approve": "approve",
+    "correct": "correct", "assign-self": "assign_self", "assign": "assign", "submit": "submit", "approve": "approve",
     "request-changes": "request_changes", "dismiss": "dismiss", "reopen": "reopen", "retract": "retract",
 }
 
@@ -287,7 +291,7 @@ def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpRe
         form = AssignForm(request.POST)
         permissions.require(user, "assign", claim)
         if not form.is_valid():
-            return _respond(request, claim, "workflow", status=422, assign_form=form)
+            return _respond(request, claim, "workspace", status=422, assign_form=form)
         services.claim_assign(claim_id=claim.pk, actor=user, assignee=form.cleaned_data["assignee"])
     elif action == "submit":
         services.claim_submit(claim_id=claim.pk, actor=user, comment=comment)
@@ -301,6 +305,14 @@ def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpRe
         services.claim_reopen(claim_id=claim.pk, actor=user, comment=comment)
     elif action == "retract":
         services.claim_retract(claim_id=claim.pk, actor=user, note=comment)
+    elif action == "correct":
+        permissions.require(user, "correct", claim)
+        form = CorrectionForm(request.POST)
+        if not form.is_valid():
+            return _respond(request, claim, "workspace", status=422, correction_form=form)
+        services.verdict_correct(claim_id=claim.pk, actor=user, kind=form.cleaned_data["kind"],
+                                 note=form.cleaned_data["note"], data=form.verdict_data(claim.verdict),
+                                 evidence=form.evidence_data())
     if not wants_fragment(request):
         messages.success(request, "Done.")
         return redirect(claim.get_desk_url(), status=303)

@@ -63,6 +63,7 @@ def test_it_refuses_a_wrong_password_in_the_browser(page: Page, live_server, jou
 
 def _serious_violations(page: Page) -> list[str]:
     results = Axe().run(page)
+    assert results.response["url"] == page.url  # axe really ran, on this page
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}"
         for v in results.response["violations"]
