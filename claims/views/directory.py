@@ -136,11 +136,10 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     """The rating scale: editors add, rename, reorder, redefine, recolour and retire ratings."""
     permissions.require(request.user, "ratings_manage")
     form = RatingForm(request.POST or None, initial={"colour": "#555555"})
-    if request.method == "POST":
-        if form.is_valid():
-            rating = services.rating_save(actor=request.user, data=form.cleaned_data)
-            messages.success(request, f"Added “{rating.label}”.")
-            return redirect("desk:ratings")
+    if request.method == "POST" and form.is_valid():
+        rating = services.rating_save(actor=request.user, data=form.cleaned_data)
+        messages.success(request, f"Added “{rating.label}”.")
+        return redirect("desk:ratings")
     ratings = Rating.objects.annotate(uses=Count("verdicts")).order_by("position", "id")
     return render(request, "desk/ratings.html", {"ratings": ratings, "form": form},
                   status=422 if form.errors else 200)
