@@ -85,7 +85,8 @@ TEMPLATES = [
 
 # --- Database: DATABASE_URL, or the embedded server started on first connection.
 DATABASE_URL = env_str("DATABASE_URL")
-CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60, minimum=0)
+# Tests close connections at once, so the test database can be dropped at the end.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 0 if FACTCHECK_ENV == "test" else 60, minimum=0)
 if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://")):
         raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL (postgres://…)")
