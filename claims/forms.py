@@ -308,3 +308,15 @@ class RatingForm(DeskModelForm):
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour or ""):
             raise forms.ValidationError("Give a colour as # and six hex digits, such as #1b7a3a.")
         return colour
+
+
+class SuggestForm(forms.Form):
+    text = forms.CharField(label="Claim", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="What was said, and who said it.")
+    url = HttpURLField(label="Where did you see it?", max_length=2000, required=False,
+                       help_text="A link to the article, video or post.")
+    email = forms.EmailField(label="Email", required=False,
+                             help_text="Optional: only if you would like us to tell you when we check it.")
+    # A honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(label="Leave this field empty", required=False,
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from claims import permissions
 from claims.errors import Conflict, Invalid, WrongState
 from claims.models import (
+    PUBLIC_STATUSES,
     Annotation,
     Claim,
     Correction,
@@ -33,6 +34,7 @@ from claims.models import (
     Verdict,
     display_name,
 )
+from claims.public_cache import bump_generation
 from claims.textnorm import normalise
 
 CLAIM_FIELDS = ("quote", "claim_checked", "speaker", "source", "date_said", "topics")
@@ -85,6 +87,9 @@ def _apply(obj, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list
 def _event(*, actor, claim, action: str, changes=None, comment: str = "", before: str | None = None,
            after: str | None = None):
     current = claim.status if claim else ""
+    if claim is None or claim.status in PUBLIC_STATUSES:
+        # Public pages may show what changed: every worker drops its cached copies after commit.
+        transaction.on_commit(bump_generation)
     return Event.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         claim=claim,

@@ -31,6 +31,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "Factcheck Desk")
 REVIEW_APPROVALS_REQUIRED = env_int("REVIEW_APPROVALS_REQUIRED", 1, minimum=1)
+PUBLISHER_URL = env_str("PUBLISHER_URL", SITE_URL)
+PUBLISHER_LOGO_URL = env_str("PUBLISHER_LOGO_URL", "")
+# Seconds browsers and proxies may reuse a public page before asking again (ETag makes that cheap).
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 0, minimum=0)
+# Seconds a rendered public page stays in the server's cache (a publish makes it stale at once).
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600, minimum=1)
+SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 5, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

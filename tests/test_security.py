@@ -363,8 +363,8 @@ def test_it_sanitises_the_analysis_on_the_public_page(client):
     assert analysis is not None
     assert analysis.find("strong").get_text() == "Bold survives"
     _assert_clean(analysis)
-    # And nothing hostile anywhere else on the page.
-    assert all(script.get("src") for script in soup.find_all("script"))
+    # And nothing hostile anywhere else on the page (JSON-LD is data, never run).
+    assert all(script.get("src") or script.get("type") == "application/ld+json" for script in soup.find_all("script"))
     assert soup.find("style") is None
     for tag in soup.find_all(True):
         assert not any(name.lower().startswith(("on", "hx-", "data-hx-")) or name.lower() == "style"
@@ -401,7 +401,11 @@ HOSTILE_QUOTE = '<script>alert("q")</script><b id="injected" onclick="x()">Bold<
 
 def _assert_no_injection(soup) -> None:
     assert soup.find(id="injected") is None
-    assert all(script.get("src") for script in soup.find_all("script"))
+    for script in soup.find_all("script"):
+        if script.get("type") == "application/ld+json":
+            json.loads(script.string)  # data, never run: it must still be whole
+        else:
+            assert script.get("src")
 
 
 def test_it_escapes_html_in_a_quote_on_the_public_pages(client):

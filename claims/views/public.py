@@ -1,43 +1,272 @@
+"""What readers see. Public means published or retracted; everything else is a 404 here."""
+
 from __future__ import annotations
 
+import datetime as dt
+import html
+import re
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
-from claims.models import Claim, Correction, Speaker, Topic
+from claims import seo, services
+from claims.forms import SuggestForm
+from claims.models import Claim, Correction, Rating, ReviewVote, Speaker, Topic
+from claims.public_cache import public_page
+from claims.textnorm import normalise
+from claims.views.common import page_or_fragment
+
+PER_PAGE = 20
+QUERY_LIMIT = 500
 
 
-def _listing(request: HttpRequest, queryset, per_page: int = 20):
+def _filters(request: HttpRequest) -> dict:
+    get = request.GET
+    return {key: get.get(key, "")[:100] for key in ("rating", "speaker", "topic", "from", "to")}
+
+
+def _parse_date(value: str):
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def filtered(queryset, filters: dict):
+    if filters["rating"]:
+        queryset = queryset.filter(verdict__rating__slug=filters["rating"])
+    if filters["speaker"]:
+        queryset = queryset.filter(speaker__slug=filters["speaker"])
+    if filters["topic"]:
+        queryset = queryset.filter(topics__slug=filters["topic"])
+    if start := _parse_date(filters["from"]):
+        queryset = queryset.filter(published_at__date__gte=start)
+    if end := _parse_date(filters["to"]):
+        queryset = queryset.filter(published_at__date__lte=end)
+    return queryset
+
+
+def _listing(request: HttpRequest, queryset, filters: dict | None = None):
     queryset = queryset.public().with_list_detail().newest_published()
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    if filters:
+        queryset = filtered(queryset, filters)
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
+def _filter_choices() -> dict:
+    return {
+        "ratings": Rating.objects.filter(retired=False),
+        "speakers": Speaker.objects.filter(claims__status="published").distinct().only("slug", "name"),
+        "topics": Topic.objects.filter(claims__status="published").distinct(),
+    }
+
+
+def _query_string(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html", {"page": _listing(request, Claim.objects.all())})
+    filters = _filters(request)
+    page = _listing(request, Claim.objects.all(), filters)
+    return page_or_fragment(request, "public/home.html", "claim-listing", {
+        "page": page, "filters": filters, "query": _query_string(request), **_filter_choices(),
+    })
 
 
 def claim_page_context(claim: Claim) -> dict:
-    return {"claim": claim, "verdict": getattr(claim, "verdict", None)}
+    verdict = getattr(claim, "verdict", None)
+    reviewers = []
+    for vote in claim.approvals:
+        if vote.editor not in reviewers:
+            reviewers.append(vote.editor)
+    review = seo.claim_review(claim)
+    url = seo.absolute(claim.get_absolute_url())
+    return {
+        "claim": claim, "verdict": verdict, "reviewers": reviewers, "canonical_url": url,
+        "claim_review_json": seo.json_for_script(review) if review else None,
+        "embed_url": seo.absolute(f"/embed/claims/{claim.slug}/"),
+        "retraction": next((c for c in claim.corrections.all() if c.kind == Correction.Kind.RETRACTION), None),
+    }
 
 
+def with_approvals(queryset):
+    return queryset.prefetch_related(Prefetch(
+        "votes", queryset=ReviewVote.objects.filter(decision="approve").select_related("editor"),
+        to_attr="approvals"))
+
+
+@require_GET
+@public_page
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    claim = get_object_or_404(Claim.objects.public().with_public_detail(), slug=slug)
+    claim = get_object_or_404(with_approvals(Claim.objects.public().with_public_detail()), slug=slug)
     return render(request, "public/claim_detail.html", claim_page_context(claim))
 
 
+@require_GET
+@public_page
+@xframe_options_exempt
+def claim_embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """A small card other sites may frame: the only route that allows it."""
+    claim = get_object_or_404(Claim.objects.public().with_list_detail(), slug=slug)
+    response = render(request, "public/embed.html", {"claim": claim, "canonical_url":
+                                                     seo.absolute(claim.get_absolute_url())})
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors *")
+    return response
+
+
+@require_GET
+@public_page
+def speaker_list(request: HttpRequest) -> HttpResponse:
+    speakers = (Speaker.objects.annotate(checks=Count("claims", filter=Q(claims__status="published",
+                                                                         claims__imported=False)))
+                .filter(checks__gt=0).order_by("name"))
+    return render(request, "public/speaker_list.html", {"page": Paginator(speakers, 100).get_page(
+        request.GET.get("page"))})
+
+
+def scorecard(speaker: Speaker) -> list[dict]:
+    counts = dict(Claim.objects.published().filter(speaker=speaker).values_list("verdict__rating")
+                  .annotate(n=Count("pk")).values_list("verdict__rating", "n"))
+    rows = [{"rating": r, "count": counts.get(r.pk, 0)} for r in Rating.objects.all() if counts.get(r.pk) or
+            not r.retired]
+    top = max([row["count"] for row in rows] + [1])
+    for index, row in enumerate(rows):
+        row["width"] = round(row["count"] / top * 300)
+        row["y"] = index * 28
+        row["text_y"] = index * 28 + 16
+    return rows
+
+
+@require_GET
+@public_page
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = get_object_or_404(Speaker, slug=slug)
-    return render(request, "public/speaker_detail.html",
-                  {"speaker": speaker, "page": _listing(request, speaker.claims.all())})
+    rows = scorecard(speaker)
+    return render(request, "public/speaker_detail.html", {
+        "speaker": speaker, "page": _listing(request, speaker.claims.all()), "scorecard": rows,
+        "total": sum(row["count"] for row in rows), "chart_height": len(rows) * 28,
+    })
 
 
+@require_GET
+@public_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    return render(request, "public/topic_detail.html",
-                  {"topic": topic, "page": _listing(request, topic.claims.all())})
+    return render(request, "public/topic_detail.html", {"topic": topic, "page": _listing(request, topic.claims.all())})
 
 
+_START, _STOP = "\x02", "\x03"  # sentinels that no text can contain after cleaning
+
+
+def safe_headline(text: str) -> str:
+    """Escape the whole headline, then turn the sentinels into <mark>: never trust ts_headline's HTML."""
+    escaped = html.escape(text.replace("\x00", ""))
+    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+
+
+def search_query(text: str) -> SearchQuery | None:
+    cleaned = re.sub(r"[\x00-\x1f]", " ", normalise(text[:QUERY_LIMIT])).strip()
+    if not cleaned:
+        return None
+    return SearchQuery(cleaned, config="english", search_type="websearch")
+
+
+@require_GET
+@public_page
+def search(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")[:QUERY_LIMIT]
+    filters = _filters(request)
+    query = search_query(text)
+    results = None
+    if query is not None:
+        queryset = filtered(Claim.objects.public().with_list_detail(), filters).filter(search_vector=query)
+        queryset = queryset.annotate(
+            rank=SearchRank(F("search_vector"), query),
+            headline=SearchHeadline("quote", query, config="english", start_sel=_START, stop_sel=_STOP,
+                                    max_words=40, min_words=15, highlight_all=True),
+        ).order_by("-rank", "-published_at")
+        results = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+        for claim in results:
+            claim.safe_headline = safe_headline(claim.headline)
+    return page_or_fragment(request, "public/search.html", "search-results", {
+        "q": text, "results": results, "filters": filters, "query": _query_string(request),
+        "limit": QUERY_LIMIT, **_filter_choices(),
+    })
+
+
+@require_GET
+@public_page
+def methodology(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/methodology.html", {"ratings": Rating.objects.filter(retired=False),
+                                                       "approvals_needed": settings.REVIEW_APPROVALS_REQUIRED})
+
+
+@require_GET
+@public_page
 def corrections(request: HttpRequest) -> HttpResponse:
     items = (Correction.objects.filter(claim__status__in=["published", "retracted"], claim__imported=False)
              .select_related("claim__speaker").order_by("-created_at", "-id"))
     return render(request, "public/corrections.html", {"page": Paginator(items, 50).get_page(request.GET.get("page"))})
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _same_origin(request: HttpRequest) -> bool:
+    """The suggestion form carries no CSRF cookie (public pages set none): check the Origin instead."""
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin:
+        return True
+    match = re.match(r"^https?://([^/]+)", origin)
+    return bool(match) and match.group(1) == request.get_host()
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Readers suggest a claim to check. Never cached; a honeypot and a per-address limit keep spam out."""
+    form = SuggestForm(request.POST or None)
+    status, sent, limited = 200, False, False
+    if request.method == "POST":
+        if not _same_origin(request):
+            raise Http404("Unknown form.")
+        key = f"suggest:{_client_address(request)}:{dt.datetime.now(dt.UTC):%Y%m%d%H}"
+        cache.add(key, 0, timeout=3600)
+        if cache.get(key, 0) >= settings.SUGGESTIONS_PER_HOUR:
+            limited, status = True, 429
+        elif form.is_valid():
+            cache.incr(key)
+            if not form.cleaned_data.get("website"):  # the honeypot: people leave it empty
+                services.tip_create(text=form.cleaned_data["text"], url=form.cleaned_data["url"],
+                                    email=form.cleaned_data["email"])
+            sent, form = True, SuggestForm()
+        else:
+            status = 422
+    response = render(request, "public/suggest.html", {"form": form, "sent": sent, "limited": limited},
+                      status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def robots(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", "Disallow: /desk/", "Disallow: /admin/", "Disallow: /accounts/",
+             f"Sitemap: {seo.absolute('/sitemap.xml')}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")
+

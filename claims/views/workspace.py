@@ -111,8 +111,9 @@ def claim_workspace(request: HttpRequest, claim_id: int) -> HttpResponse:
 @desk_required
 def claim_preview(request: HttpRequest, claim_id: int) -> HttpResponse:
     """"Preview public page": the reader's view of a claim in any state, for the desk only."""
-    claim = get_object_or_404(Claim.objects.with_public_detail(), pk=claim_id)
-    from claims.views.public import claim_page_context
+    from claims.views.public import claim_page_context, with_approvals
+
+    claim = get_object_or_404(with_approvals(Claim.objects.with_public_detail()), pk=claim_id)
 
     return render(request, "public/claim_detail.html", {**claim_page_context(claim), "preview": True})
 
