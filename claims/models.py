@@ -390,3 +390,13 @@ class Tip(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class SearchTerm(models.Model):
+    """How many claims use each search word: matching asks for the rarest words first."""
+
+    lexeme = models.CharField(max_length=200, primary_key=True)
+    ndoc = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.lexeme} ({self.ndoc})"

@@ -9,10 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchVector
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, Value
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -35,6 +34,7 @@ from claims.models import (
     display_name,
 )
 from claims.public_cache import bump_generation
+from claims.search import refresh_search_vectors
 from claims.textnorm import normalise
 
 CLAIM_FIELDS = ("quote", "claim_checked", "speaker", "source", "date_said", "topics")
@@ -128,20 +128,6 @@ def _unique_slug(model, base: str, max_length: int = 100) -> str:
         slug = base[: max_length - len(suffix)] + suffix
         n += 1
     return slug
-
-
-def refresh_search_vectors(claim_ids) -> None:
-    """Store the weighted document: quote and claim as checked (A), speaker (B), conclusion (C)."""
-    rows = Claim.objects.filter(pk__in=list(claim_ids)).values_list(
-        "pk", "quote", "claim_checked", "speaker__name", "speaker__role", "verdict__conclusion"
-    )
-    for pk, quote, checked, speaker, role, conclusion in rows:
-        vector = (
-            SearchVector(Value(normalise(f"{quote} {checked}")), weight="A", config="english")
-            + SearchVector(Value(normalise(f"{speaker} {role}")), weight="B", config="english")
-            + SearchVector(Value(normalise(conclusion or "")), weight="C", config="english")
-        )
-        Claim.objects.filter(pk=pk).update(search_vector=vector)
 
 
 def _on_commit_mail(subject: str, body: str, recipients: list[str]) -> None:

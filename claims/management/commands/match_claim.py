@@ -1,0 +1,24 @@
+import json
+
+from django.core.management.base import BaseCommand
+
+from claims.matching import find_similar
+
+
+class Command(BaseCommand):
+    help = "Find already-checked claims similar to TEXT."
+
+    def add_arguments(self, parser):
+        parser.add_argument("text")
+        parser.add_argument("--limit", type=int, default=5)
+        parser.add_argument("--format", choices=["json", "text"], default="text")
+
+    def handle(self, *args, text, limit, format, **options):
+        matches = [m.as_dict() for m in find_similar(text, limit=max(1, min(limit, 100)))]
+        if format == "json":
+            self.stdout.write(json.dumps(matches, ensure_ascii=False))
+            return
+        if not matches:
+            self.stdout.write("No similar checked claims.")
+        for m in matches:
+            self.stdout.write(f"{m['score']:.3f}  [{m['rating'] or 'unrated'}]  {m['claim']}  (/claims/{m['slug']}/)")
