@@ -1,0 +1,135 @@
+"""Requests per second of a public fact-check page under gunicorn, cached and uncached, next to a
+static file of the same size served by the same server; then proof that two workers never serve a
+stale page after a correction.
+
+    FACTCHECK_ENV=development .venv/bin/python bench/bench_public.py [--seconds 10] [--clients 8]
+
+Uses DATABASE_URL when set, otherwise the embedded PostgreSQL; loads the demo newsroom first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("FACTCHECK_ENV", "development")
+
+
+def load(port: int, path_for, seconds: float, clients: int) -> float:
+    """Closed-loop load: each client sends the next request when the last one is answered."""
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        n = 0
+        while time.monotonic() < stop:
+            conn.request("GET", path_for(index, n))
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{response.status} for {path_for(index, n)}")
+            n += 1
+        done[index] = n
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / seconds
+
+
+def fetch(port: int, path: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path)
+    body = conn.getresponse().read().decode()
+    conn.close()
+    return body
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8123)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+    from django.test.utils import override_settings
+
+    from claims import services
+    from claims.models import Claim
+
+    call_command("migrate", verbosity=0)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    claim = Claim.objects.published().newest_published().select_related("verdict", "speaker").first()
+    page = f"/claims/{claim.slug}/"
+
+    env = {**os.environ, "FACTCHECK_ENV": "development", "PUBLIC_CACHE_MAX_AGE": "0"}
+    # A static file the size of the page, served by the same gunicorn through WhiteNoise.
+    bench_static = ROOT / "static" / "bench-page.html"
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "factcheck.wsgi", "--workers", "2", "--threads", "1",
+         "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        for _ in range(100):
+            try:
+                body = fetch(args.port, page)
+                break
+            except OSError:
+                time.sleep(0.2)
+        bench_static.write_text(body)  # WhiteNoise's autorefresh (outside production) finds it
+        cached = load(args.port, lambda i, n: page, args.seconds, args.clients)
+        uncached = load(args.port, lambda i, n: f"{page}?nocache={i}-{n}-{time.time_ns()}", args.seconds, args.clients)
+        static = load(args.port, lambda i, n: "/static/bench-page.html", args.seconds, args.clients)
+        print(f"page size: {len(body.encode()):,} bytes; {args.clients} clients, {args.seconds:.0f} s each, "
+              "gunicorn 2 workers")
+        print(f"fact-check page, cached:   {cached:8.0f} requests/s")
+        print(f"fact-check page, uncached: {uncached:8.0f} requests/s")
+        print(f"static file, same size:    {static:8.0f} requests/s")
+
+        # Staleness: warm both workers, correct the verdict, then every answer must be new.
+        for _ in range(50):
+            fetch(args.port, page)
+        marker = f"Corrected for the benchmark at {time.time_ns()}"
+        verdict = claim.verdict
+        from django.contrib.auth import get_user_model
+
+        editor = get_user_model().objects.get(username="editor2")
+        services.verdict_correct(claim_id=claim.pk, actor=editor, kind="update", note="Benchmark check.",
+                                 data={"conclusion": marker})
+        pages = [page, "/", f"/speakers/{claim.speaker.slug}/"]
+        stale = {p: sum(marker not in fetch(args.port, p) for _ in range(100)) for p in pages}
+        print(f"after a correction: {sum(stale.values())} stale answers out of 300 (home, fact-check and speaker "
+              f"pages: {stale})")
+        services.verdict_correct(claim_id=claim.pk, actor=editor, kind="update", note="Benchmark check undone.",
+                                 data={"conclusion": verdict.conclusion})
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+        bench_static.unlink(missing_ok=True)
+        connections.close_all()
+
+
+if __name__ == "__main__":
+    if not shutil.which(str(ROOT / ".venv" / "bin" / "gunicorn")):
+        sys.exit("Run make setup first: gunicorn is missing from .venv")
+    main()
