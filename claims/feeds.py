@@ -60,7 +60,8 @@ latest_feed = require_GET(public_page(LatestFeed()))
 
 def _claim_reviews():
     """Every published ClaimReview, read in chunks by primary key so memory stays flat."""
-    queryset = Claim.objects.published().select_related("speaker", "source", "verdict__rating").order_by("pk")
+    queryset = seo.with_scale(Claim.objects.published().select_related("speaker", "source", "verdict__rating")
+                              .order_by("pk"))
     last = 0
     while True:
         chunk = list(queryset.filter(pk__gt=last)[:FEED_CHUNK])

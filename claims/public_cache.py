@@ -35,10 +35,22 @@ def bump_generation() -> None:
     cache.set(GENERATION_KEY, max(time.time_ns() // 1000, current + 1), timeout=None)
 
 
-def _key(request: HttpRequest, gen: int) -> str:
+def _key(request: HttpRequest) -> str:
     variant = "htmx" if getattr(request, "htmx", False) else "page"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public:v1:{gen}:{variant}:{digest}"
+    return f"public:v2:{variant}:{digest}"
+
+
+def _lookup(key: str) -> tuple[int, tuple | None]:
+    """The current generation and the stored page, in one cache read."""
+    found = cache.get_many([GENERATION_KEY, key])
+    gen = found.get(GENERATION_KEY)
+    if gen is None:
+        gen = generation()
+    stored = found.get(key)
+    if stored is not None and stored[0] != gen:
+        stored = None  # rendered before the last publish, correction or retraction
+    return gen, stored
 
 
 def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
@@ -64,10 +76,9 @@ def public_page(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        gen = generation()
+        key = _key(request)
+        gen, stored = _lookup(key)
         last_modified = gen // 1_000_000
-        key = _key(request, gen)
-        stored = cache.get(key)
         if stored is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
@@ -76,9 +87,9 @@ def public_page(view):
             etag = quote_etag(hashlib.sha256(content).hexdigest()[:32])
             extra = {name: response[name] for name in ("Content-Security-Policy",) if response.has_header(name)}
             extra["frameable"] = getattr(response, "xframe_options_exempt", False)
-            stored = (content, response["Content-Type"], etag, extra)
+            stored = (gen, content, response["Content-Type"], etag, extra)
             cache.set(key, stored, timeout=settings.PUBLIC_CACHE_SECONDS)
-        content, content_type, etag, extra = stored
+        _, content, content_type, etag, extra = stored
         if _not_modified(request, etag, last_modified):
             return _finish(HttpResponseNotModified(), etag, last_modified)
         response = HttpResponse(content, content_type=content_type)

@@ -41,8 +41,11 @@ def claim_review(claim: Claim) -> dict | None:
     rating = verdict.rating
     review_rating = {"@type": "Rating", "alternateName": rating.label}
     if rating.value is not None:
-        values = [v for v in scale_values() if v is not None]
-        review_rating.update({"ratingValue": rating.value, "bestRating": max(values), "worstRating": min(values)})
+        best, worst = getattr(claim, "best_rating", None), getattr(claim, "worst_rating", None)
+        if best is None or worst is None:
+            values = scale_values()
+            best, worst = max(values), min(values)
+        review_rating.update({"ratingValue": rating.value, "bestRating": best, "worstRating": worst})
     item = {"@type": "Claim", "author": _author(claim.speaker)}
     if claim.date_said:
         item["datePublished"] = claim.date_said.isoformat()
@@ -74,6 +77,17 @@ def scale_values() -> list:
     from claims.models import Rating
 
     return list(Rating.objects.exclude(value=None).values_list("value", flat=True))
+
+
+def with_scale(queryset):
+    """Annotate the best and worst values of the rating scale, so ClaimReview needs no extra query."""
+    from django.db.models import Subquery
+
+    from claims.models import Rating
+
+    scale = Rating.objects.exclude(value=None)
+    return queryset.annotate(best_rating=Subquery(scale.order_by("-value").values("value")[:1]),
+                             worst_rating=Subquery(scale.order_by("value").values("value")[:1]))
 
 
 def json_for_script(data) -> SafeString:

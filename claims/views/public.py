@@ -111,7 +111,7 @@ def with_approvals(queryset):
 @require_GET
 @public_page
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    claim = get_object_or_404(with_approvals(Claim.objects.public().with_public_detail()), slug=slug)
+    claim = get_object_or_404(seo.with_scale(with_approvals(Claim.objects.public().with_public_detail())), slug=slug)
     return render(request, "public/claim_detail.html", claim_page_context(claim))
 
 
