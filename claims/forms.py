@@ -220,6 +220,13 @@ class TopicForm(DeskModelForm):
         fields = ["name"]
         labels = {"name": "Name"}
 
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Topic.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"A topic called “{clash.first().name}” already exists.")
+        return name
+
 
 class MergeSpeakersForm(DeskForm):
     keep = forms.ModelChoiceField(label="Keep", queryset=Speaker.objects.all())
@@ -246,8 +253,16 @@ class AssignForm(DeskForm):
         self.fields["assignee"].label_from_instance = lambda u: f"{u.first_name} {u.last_name}".strip() or "—"
 
 
-def utf16_to_codepoints(text: str, offset: int) -> int:
-    """Convert a UTF-16 offset (what browsers count) to a code point offset (what Python counts)."""
+def utf16_length(text: str) -> int:
+    return sum(2 if ord(char) > 0xFFFF else 1 for char in text)
+
+
+def utf16_to_codepoints(text: str, offset: int) -> int | None:
+    """Convert a UTF-16 offset (what browsers count) to a code point offset (what Python counts).
+
+    None when the offset lies beyond the text: it must be refused, not trimmed."""
+    if offset > utf16_length(text):
+        return None
     units = 0
     for index, char in enumerate(text):
         if units >= offset:
@@ -320,3 +335,18 @@ class SuggestForm(forms.Form):
     # A honeypot: hidden from people, filled in by bots.
     website = forms.CharField(label="Leave this field empty", required=False,
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+
+class IntakeForm(DeskForm):
+    article_text = forms.CharField(label="Article text", required=False, max_length=2_000_000,
+                                   widget=forms.Textarea(attrs={"rows": 12}), strip=False,
+                                   help_text="Paste the article, or give its address below.")
+    article_url = HttpURLField(label="Article URL", max_length=2000, required=False,
+                               help_text="Fetched by the server (public web addresses only).")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("article_text", "").strip() and not cleaned.get("article_url") \
+                and "article_url" not in self.errors:
+            self.add_error("article_text", "Paste the article's text or give its URL.")
+        return cleaned

@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from claims.querysets import ClaimQuerySet
@@ -98,6 +99,7 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="topic_name_unique_any_case")]
 
     def __str__(self) -> str:
         return self.name

@@ -460,11 +460,11 @@ def _notify_author(claim: Claim, verdict: Verdict, subject: str, body: str) -> N
 
 
 def review_request_changes(*, claim_id: int, actor, comment: str) -> Claim:
-    if not comment or not comment.strip():
-        raise Invalid("Say what needs to change.", errors={"comment": ["Say what needs to change."]})
     with transaction.atomic():
         claim = _lock_claim(claim_id)
         permissions.require(actor, "request_changes", claim)
+        if not comment or not comment.strip():
+            raise Invalid("Say what needs to change.", errors={"comment": ["Say what needs to change."]})
         ReviewVote.objects.create(claim=claim, round=claim.review_round, editor=actor,
                                   decision=ReviewVote.Decision.REQUEST_CHANGES, comment=comment)
         _transition(claim, actor, "changes_requested", Status.RESEARCHING, comment=comment)
@@ -482,11 +482,11 @@ def _require_note(note: str, field: str = "note") -> None:
 
 
 def claim_dismiss(*, claim_id: int, actor, reason: str) -> Claim:
-    if not reason or not reason.strip():
-        raise Invalid("Give a reason.", errors={"reason": ["Give a reason."]})
     with transaction.atomic():
         claim = _lock_claim(claim_id)
         permissions.require(actor, "dismiss", claim)
+        if not reason or not reason.strip():
+            raise Invalid("Give a reason.", errors={"reason": ["Give a reason."]})
         _transition(claim, actor, "dismissed", Status.DISMISSED, comment=reason)
     return claim
 
@@ -500,10 +500,10 @@ def claim_reopen(*, claim_id: int, actor, comment: str = "") -> Claim:
 
 
 def claim_retract(*, claim_id: int, actor, note: str) -> Claim:
-    _require_note(note)
     with transaction.atomic():
         claim = _lock_claim(claim_id)
         permissions.require(actor, "retract", claim)
+        _require_note(note)
         Correction.objects.create(claim=claim, kind=Correction.Kind.RETRACTION, note=note,
                                   previous={"status": claim.status}, created_by=actor)
         _transition(claim, actor, "retracted", Status.RETRACTED, comment=note)
@@ -514,12 +514,13 @@ def verdict_correct(*, claim_id: int, actor, kind: str, note: str, data: dict[st
                     evidence: dict[str, Any] | None = None) -> Correction:
     """The only change a published check allows: rating, conclusion, analysis and evidence, with a
     public note. The values before the change are kept on the Correction, machine-readable."""
-    _require_note(note)
-    if kind not in Correction.PUBLIC_KINDS:
-        raise Invalid("Choose the kind of change.", errors={"kind": ["Choose correction, update or clarification."]})
     with transaction.atomic():
         claim = _lock_claim(claim_id)
         permissions.require(actor, "correct", claim)
+        _require_note(note)
+        if kind not in Correction.PUBLIC_KINDS:
+            raise Invalid("Choose the kind of change.",
+                          errors={"kind": ["Choose correction, update or clarification."]})
         verdict = Verdict.objects.select_for_update().get(claim=claim)
         previous = {
             "rating": verdict.rating.label if verdict.rating else None,

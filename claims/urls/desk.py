@@ -1,10 +1,11 @@
 from django.urls import path
 
-from claims.views import desk, directory, workspace
+from claims.views import desk, directory, intake, workspace
 
 app_name = "desk"
 urlpatterns = [
     path("", desk.dashboard, name="dashboard"),
+    path("intake/", intake.intake, name="intake"),
     path("claims/", desk.claim_list, name="claims"),
     path("claims/assign/", desk.claim_bulk_assign, name="claims_assign"),
     path("claims/new/", desk.claim_new, name="claim_new"),

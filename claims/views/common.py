@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import trigger_client_event
 
@@ -30,3 +30,10 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
                                                    require_https=request.is_secure()):
         return target
     return fallback
+
+
+def see_other(to, *args) -> HttpResponseRedirect:
+    """303 See Other: after a POST, the browser GETs the next page (never re-POSTs)."""
+    response = HttpResponseRedirect(resolve_url(to, *args))
+    response.status_code = 303
+    return response

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,7 +17,7 @@ from claims import permissions, services
 from claims.forms import AssignForm, ClaimForm, SpeakerForm, desk_people
 from claims.models import Claim, Speaker, Status, Tip, Topic
 from claims.textnorm import normalise
-from claims.views.common import page_or_fragment, wants_fragment
+from claims.views.common import page_or_fragment, see_other, wants_fragment
 from claims.views.decorators import desk_required
 
 OPEN_STATES = (Status.LOGGED, Status.RESEARCHING, Status.IN_REVIEW)
@@ -79,17 +81,19 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @desk_required
 def claim_bulk_assign(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_editor(request.user):
+        raise PermissionDenied("Only editors assign claims to others.")
     form = AssignForm(request.POST)
     ids = [int(i) for i in request.POST.getlist("claims") if i.isdigit()]
     if not form.is_valid() or not ids:
         messages.error(request, "Choose at least one claim and the person to assign.")
-        return redirect(reverse("desk:claims") + "?" + request.POST.get("query", ""), status=303)
-    done = 0
-    for claim_id in ids:
-        services.claim_assign(claim_id=claim_id, actor=request.user, assignee=form.cleaned_data["assignee"])
-        done += 1
+        return see_other(reverse("desk:claims") + "?" + request.POST.get("query", ""))
+    with transaction.atomic():  # all of them or none
+        for claim_id in ids:
+            services.claim_assign(claim_id=claim_id, actor=request.user, assignee=form.cleaned_data["assignee"])
+    done = len(ids)
     messages.success(request, f"Assigned {done} claim{'s' if done != 1 else ''}.")
-    return redirect(reverse("desk:claims") + "?" + request.POST.get("query", ""), status=303)
+    return see_other(reverse("desk:claims") + "?" + request.POST.get("query", ""))
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,7 +111,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             claim = services.claim_create(actor=request.user, quote=data["quote"], speaker=data["speaker"],
                                           claim_checked=data["claim_checked"], source=data["source"],
                                           date_said=data["date_said"], topics=data["topics"], tip=tip)
-            return redirect(claim.get_desk_url(), status=303)
+            return see_other(claim.get_desk_url())
         status = 422
     else:
         initial = {"quote": tip.text, "source_url": tip.url} if tip else {}
@@ -165,5 +169,5 @@ def speaker_add_inline(request: HttpRequest) -> HttpResponse:
         return page_or_fragment(request, "desk/speaker_form.html", "speaker-created",
                                 {"speaker": speaker, "inline": True}, event="speaker-added")
     messages.success(request, f"Added speaker {speaker.name}.")
-    return redirect(reverse("desk:claim_new") + f"?speaker={speaker.pk}", status=303)
+    return see_other(reverse("desk:claim_new") + f"?speaker={speaker.pk}")
 

@@ -6,14 +6,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import permissions, services
 from claims.forms import MergeSpeakersForm, RatingForm, SourceForm, SpeakerForm, TopicForm
 from claims.models import Rating, Source, Speaker, Tip, Topic
-from claims.views.common import page_or_fragment
+from claims.views.common import page_or_fragment, see_other
 from claims.views.decorators import desk_required
 
 
@@ -35,7 +34,7 @@ def tip_dismiss(request: HttpRequest, tip_id: int) -> HttpResponse:
         return page_or_fragment(request, "desk/tips.html", "tip-list",
                                 {"page": Paginator(tips, 50).get_page(1)}, event="tip-dismissed")
     messages.success(request, "Tip dismissed.")
-    return redirect("desk:tips")
+    return see_other("desk:tips")
 
 
 @require_GET
@@ -68,7 +67,7 @@ def speaker_edit(request: HttpRequest, speaker_id: int | None = None) -> HttpRes
     else:
         speaker = services.speaker_create(actor=request.user, data=form.cleaned_data)
         messages.success(request, f"Added speaker {speaker.name}.")
-    return redirect("desk:speakers")
+    return see_other("desk:speakers")
 
 
 @require_POST
@@ -83,7 +82,7 @@ def speaker_merge(request: HttpRequest) -> HttpResponse:
     keep = services.speaker_merge(keep_id=form.cleaned_data["keep"].pk,
                                   duplicate_id=form.cleaned_data["duplicate"].pk, actor=request.user)
     messages.success(request, f"Merged into {keep.name}.")
-    return redirect("desk:speakers")
+    return see_other("desk:speakers")
 
 
 @require_GET
@@ -103,7 +102,7 @@ def source_edit(request: HttpRequest, source_id: int | None = None) -> HttpRespo
         if form.is_valid():
             services.source_save(actor=request.user, data=form.cleaned_data, source_id=source_id)
             messages.success(request, "Source saved.")
-            return redirect("desk:sources")
+            return see_other("desk:sources")
         return render(request, "desk/source_form.html", {"form": form, "source": source}, status=422)
     return render(request, "desk/source_form.html", {"form": form, "source": source})
 
@@ -125,7 +124,7 @@ def topic_edit(request: HttpRequest, topic_id: int | None = None) -> HttpRespons
         if form.is_valid():
             services.topic_save(actor=request.user, name=form.cleaned_data["name"], topic_id=topic_id)
             messages.success(request, "Topic saved.")
-            return redirect(reverse("desk:topics"))
+            return see_other("desk:topics")
         return render(request, "desk/topic_form.html", {"form": form, "topic": topic}, status=422)
     return render(request, "desk/topic_form.html", {"form": form, "topic": topic})
 
@@ -139,7 +138,7 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         rating = services.rating_save(actor=request.user, data=form.cleaned_data)
         messages.success(request, f"Added “{rating.label}”.")
-        return redirect("desk:ratings")
+        return see_other("desk:ratings")
     ratings = Rating.objects.annotate(uses=Count("verdicts")).order_by("position", "id")
     return render(request, "desk/ratings.html", {"ratings": ratings, "form": form},
                   status=422 if form.errors else 200)
@@ -155,7 +154,7 @@ def rating_edit(request: HttpRequest, rating_id: int) -> HttpResponse:
         if form.is_valid():
             services.rating_save(actor=request.user, data=form.cleaned_data, rating_id=rating.pk)
             messages.success(request, "Rating saved.")
-            return redirect("desk:ratings")
+            return see_other("desk:ratings")
         return render(request, "desk/rating_form.html", {"form": form, "rating": rating}, status=422)
     return render(request, "desk/rating_form.html", {"form": form, "rating": rating})
 
@@ -174,4 +173,4 @@ def rating_action(request: HttpRequest, rating_id: int, action: str) -> HttpResp
         messages.success(request, f"Deleted “{rating.label}”.")
     else:
         raise Http404("No such action.")
-    return redirect("desk:ratings")
+    return see_other("desk:ratings")

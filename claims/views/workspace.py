@@ -6,7 +6,7 @@ import itertools
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import permissions, services
@@ -24,7 +24,7 @@ from claims.forms import (
 )
 from claims.markdown import render_markdown
 from claims.models import Annotation, Claim, Event, Evidence, ReviewVote, Verdict
-from claims.views.common import page_or_fragment, wants_fragment
+from claims.views.common import page_or_fragment, see_other, wants_fragment
 from claims.views.decorators import desk_required
 
 TEMPLATE = "desk/claim_workspace.html"
@@ -91,7 +91,7 @@ def _respond(request, claim, fragment: str, *, status: int = 200, event: str | N
              anchor: str = "", **overrides) -> HttpResponse:
     """htmx: the fragment; plain POST: back to the workspace on success, the whole page otherwise."""
     if request.method == "POST" and status == 200 and not wants_fragment(request):
-        return redirect(claim.get_desk_url() + (f"#{anchor}" if anchor else ""), status=303)
+        return see_other(claim.get_desk_url() + (f"#{anchor}" if anchor else ""))
     return page_or_fragment(request, TEMPLATE, fragment, workspace_context(request, claim, **overrides),
                             status=status, event=event)
 
@@ -205,6 +205,9 @@ def note_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
     if start is not None and form.cleaned_data.get("utf16"):
         start, end = utf16_to_codepoints(claim.quote, start), utf16_to_codepoints(claim.quote, end)
+        if start is None or end is None:
+            form.add_error("end", "The selection lies outside the quote.")
+            return _respond(request, claim, "notes-panel", status=422, note_form=form)
     services.annotation_add(claim_id=claim.pk, actor=request.user, body=form.cleaned_data["body"],
                             start=start, end=end)
     return _respond(request, claim, "notes-panel", event="note-added", anchor="notes-panel")
@@ -238,9 +241,10 @@ def verdict_save(request: HttpRequest, claim_id: int) -> HttpResponse:
     form = VerdictForm(request.POST)
     if not form.is_valid():
         return _respond(request, claim, "verdict-panel", status=422, verdict_form=form)
-    if "preview" in request.POST:  # the "Preview" button without JavaScript
-        return _respond(request, claim, "verdict-panel", verdict_form=form,
-                        preview=render_markdown(form.cleaned_data["analysis"]), previewing=True)
+    if "preview" in request.POST:  # the "Preview" button without JavaScript: the page, with the preview
+        return page_or_fragment(request, TEMPLATE, "verdict-panel", workspace_context(
+            request, claim, verdict_form=form, preview=render_markdown(form.cleaned_data["analysis"]),
+            previewing=True))
     try:
         services.verdict_save(claim_id=claim.pk, actor=request.user, version=form.cleaned_data.get("version"),
                               data=form.service_data())
@@ -316,7 +320,7 @@ def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpRe
                                  evidence=form.evidence_data())
     if not wants_fragment(request):
         messages.success(request, "Done.")
-        return redirect(claim.get_desk_url(), status=303)
+        return see_other(claim.get_desk_url())
     # A transition changes what every panel may do: reload the workspace's content in place.
     return page_or_fragment(request, TEMPLATE, "workspace", workspace_context(request, _claim(claim.pk)),
                             event="claim-changed")

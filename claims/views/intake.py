@@ -1,0 +1,90 @@
+"""Article intake: paste an article or give its URL, tick the claims worth logging."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from claims import permissions
+from claims.forms import IntakeForm
+from claims.intake import find_candidates, log_candidates
+from claims.views.common import page_or_fragment, see_other
+from claims.views.decorators import desk_required
+
+TEMPLATE = "desk/intake.html"
+
+
+def _fetch_text(form: IntakeForm) -> tuple[str, str, str]:
+    """The article's text, its URL and a title; fetch errors go next to the URL field."""
+    from claims.extraction import html_to_text
+    from claims.fetch import FetchError, fetch
+
+    text = form.cleaned_data.get("article_text") or ""
+    url = form.cleaned_data.get("article_url") or ""
+    title = ""
+    if url and not text.strip():
+        try:
+            page = fetch(url)
+        except FetchError as error:
+            form.add_error("article_url", error.message)
+            return "", url, ""
+        is_html = "html" in page.content_type
+        text = html_to_text(page.text) if is_html else page.text
+        title = _title_of(page.text) if is_html else ""
+        url = page.final_url
+    return text, url, title
+
+
+def _title_of(html: str) -> str:
+    import re
+    from html import unescape
+
+    match = re.search(r"<title[^>]*>(.*?)</title>", html[:200_000], re.IGNORECASE | re.DOTALL)
+    return unescape(" ".join(match.group(1).split()))[:300] if match else ""
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def intake(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, "claim_create")
+    if request.method == "GET":
+        return page_or_fragment(request, TEMPLATE, "intake-results", {"form": IntakeForm()})
+    if request.POST.get("action") == "log":
+        return _log(request)
+    form = IntakeForm(request.POST)
+    if not form.is_valid():
+        return page_or_fragment(request, TEMPLATE, "intake-results", {"form": form}, status=422)
+    text, url, title = _fetch_text(form)
+    if form.errors:
+        return page_or_fragment(request, TEMPLATE, "intake-results", {"form": form}, status=422)
+    candidates = find_candidates(text)
+    return page_or_fragment(request, TEMPLATE, "intake-results", {
+        "form": form, "candidates": candidates, "text": text, "source_url": url, "source_title": title,
+        "searched": True,
+    })
+
+
+def _log(request: HttpRequest) -> HttpResponse:
+    text = request.POST.get("text", "")[:2_000_000]
+    picks = [int(p) for p in request.POST.getlist("pick") if p.isdigit()]
+    url = request.POST.get("source_url", "")[:2000]
+    if url and not url.startswith(("http://", "https://")):
+        url = ""
+    if not picks:
+        candidates = find_candidates(text)
+        return page_or_fragment(request, TEMPLATE, "intake-results", {
+            "form": IntakeForm(), "candidates": candidates, "text": text, "source_url": url,
+            "source_title": request.POST.get("source_title", ""), "searched": True,
+            "pick_error": "Tick at least one claim to log.",
+        }, status=422)
+    created = log_candidates(actor=request.user, text=text, picks=picks, source_url=url,
+                             source_title=request.POST.get("source_title", "")[:300])
+    messages.success(request, f"Logged {len(created)} claim{'s' if len(created) != 1 else ''}.")
+    response = see_other(reverse("desk:claims") + "?status=logged")
+    if getattr(request, "htmx", False):
+        from django_htmx.http import HttpResponseClientRedirect
+
+        return HttpResponseClientRedirect(response["Location"])
+    return response
