@@ -26,7 +26,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-DATABASE_NAME = "factcheck"
+DATABASE_NAME = os.environ.get("FACTCHECK_DB_NAME") or "factcheck"
 _lock = threading.Lock()
 _started: dict[Path, ServerInfo] = {}
 
@@ -144,14 +144,14 @@ def ensure_server(data_dir: Path | None = None) -> ServerInfo:
         return info
 
 
-def _create_database(info: ServerInfo) -> None:
+def _create_database(info: ServerInfo, name: str = DATABASE_NAME) -> None:
     import psycopg
 
     with psycopg.connect(
         host=info.socket_dir, port=info.port, user=info.user, dbname="postgres", autocommit=True
     ) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             # Another process may create it first.
             with contextlib.suppress(psycopg.errors.DuplicateDatabase):
-                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                conn.execute(f'CREATE DATABASE "{name}"')

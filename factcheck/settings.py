@@ -106,7 +106,7 @@ if DATABASE_URL:
 else:
     _db = {
         "ENGINE": "factcheck.dbbackend",
-        "NAME": "factcheck",
+        "NAME": env_str("FACTCHECK_DB_NAME", "factcheck"),
         "USER": "postgres",
         "HOST": "",  # filled in by the backend when the embedded server is up
         "PORT": "",
