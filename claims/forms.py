@@ -22,9 +22,13 @@ class DeskForm(forms.Form):
         super()._post_clean()
         for name in self.errors:
             if name in self.fields:
+                # Django links help text and errors (<id>_helptext, <id>_error); the templates use those ids.
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+                described = [f"{self[name].auto_id}_error"]
+                if self.fields[name].help_text:
+                    described.insert(0, f"{self[name].auto_id}_helptext")
+                widget.attrs["aria-describedby"] = " ".join(described)
 
 
 class DeskModelForm(DeskForm, forms.ModelForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import Claim, Speaker
@@ -64,7 +65,7 @@ def claim_review(claim: Claim) -> dict | None:
         "reviewRating": review_rating,
         "itemReviewed": item,
         "author": publisher(),
-        "datePublished": published.date().isoformat() if published else None,
+        "datePublished": timezone.localdate(published).isoformat() if published else None,
     }
     if verdict.conclusion:
         data["reviewBody"] = verdict.conclusion

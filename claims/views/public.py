@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from claims import seo, services
+from claims.figures import comparisons_for
 from claims.forms import SuggestForm
 from claims.models import Claim, Correction, Rating, ReviewVote, Speaker, Topic
 from claims.public_cache import public_page
@@ -65,8 +66,9 @@ def _listing(request: HttpRequest, queryset, filters: dict | None = None):
 def _filter_choices() -> dict:
     return {
         "ratings": Rating.objects.filter(retired=False),
-        "speakers": Speaker.objects.filter(claims__status="published").distinct().only("slug", "name"),
-        "topics": Topic.objects.filter(claims__status="published").distinct(),
+        "speakers": Speaker.objects.filter(claims__status="published", claims__imported=False).distinct()
+        .only("slug", "name"),
+        "topics": Topic.objects.filter(claims__status="published", claims__imported=False).distinct(),
     }
 
 
@@ -99,6 +101,7 @@ def claim_page_context(claim: Claim) -> dict:
         "claim_review_json": seo.json_for_script(review) if review else None,
         "embed_url": seo.absolute(f"/embed/claims/{claim.slug}/"),
         "retraction": next((c for c in claim.corrections.all() if c.kind == Correction.Kind.RETRACTION), None),
+        "comparisons": comparisons_for(claim, claim.evidence.all()),
     }
 
 
@@ -156,9 +159,12 @@ def scorecard(speaker: Speaker) -> list[dict]:
 @public_page
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = get_object_or_404(Speaker, slug=slug)
+    page = _listing(request, speaker.claims.all())
+    if not page.paginator.count:
+        raise Http404("No public fact-checks of this speaker.")  # names from desk work stay private
     rows = scorecard(speaker)
     return render(request, "public/speaker_detail.html", {
-        "speaker": speaker, "page": _listing(request, speaker.claims.all()), "scorecard": rows,
+        "speaker": speaker, "page": page, "scorecard": rows,
         "total": sum(row["count"] for row in rows), "chart_height": len(rows) * 28,
     })
 
@@ -167,7 +173,10 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    return render(request, "public/topic_detail.html", {"topic": topic, "page": _listing(request, topic.claims.all())})
+    page = _listing(request, topic.claims.all())
+    if not page.paginator.count:
+        raise Http404("No public fact-checks on this topic.")
+    return render(request, "public/topic_detail.html", {"topic": topic, "page": page})
 
 
 _START, _STOP = "\x02", "\x03"  # sentinels that no text can contain after cleaning
@@ -196,7 +205,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if query is not None:
         queryset = filtered(Claim.objects.public().with_list_detail(), filters).filter(search_vector=query)
         queryset = queryset.annotate(
-            rank=SearchRank(F("search_vector"), query),
+            # Normalised by document length: the exact quote outranks a longer one that contains it.
+            rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
             headline=SearchHeadline("quote", query, config="english", start_sel=_START, stop_sel=_STOP,
                                     max_words=40, min_words=15, highlight_all=True),
         ).order_by("-rank", "-published_at")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from django.contrib import messages
@@ -49,10 +50,27 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
         note.span_text = claim.quote[note.start:note.end] if note.start is not None and not note.detached else ""
     can = {action: permissions.can(user, action, claim)
            for action in ("claim_edit", "evidence_edit", "verdict_edit", "annotate", "reply_log")}
+    evidence = Evidence.objects.filter(claim=claim).order_by("position", "id")
+
+    @functools.cache
+    def past_rulings():
+        from claims.matching import find_similar
+
+        return find_similar(f"{claim.quote} {claim.claim_checked}", exclude_id=claim.pk, limit=5)
+
+    @functools.cache
+    def comparisons():
+        from claims.figures import comparisons_for
+
+        return comparisons_for(claim, evidence)
+
     context = {
         "claim": claim,
         "verdict": verdict,
-        "evidence": Evidence.objects.filter(claim=claim).order_by("position", "id"),
+        "evidence": evidence,
+        # Evaluated only when a template renders the panel that needs them.
+        "past_rulings": past_rulings,
+        "comparisons": comparisons,
         "notes": notes,
         "segments": quote_segments(claim.quote, notes),
         "replies": claim.reply_attempts.select_related("logged_by"),
@@ -102,7 +120,8 @@ def claim_workspace(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = _claim(claim_id)
     permissions.require(request.user, "claim_view", claim)
     fragment = request.GET.get("fragment", "")
-    if wants_fragment(request) and fragment in ("history", "workflow", "evidence-panel", "verdict-panel"):
+    if wants_fragment(request) and fragment in ("history", "workflow", "evidence-panel", "verdict-panel",
+                                                         "numbers-panel", "past-rulings"):
         return page_or_fragment(request, TEMPLATE, fragment, workspace_context(request, claim))
     return page_or_fragment(request, TEMPLATE, "workspace", workspace_context(request, claim))
 
