@@ -68,8 +68,10 @@ def prune_dead_clients(pgdata: Path) -> list[int]:
     try:
         pids = json.loads(pid_file.read_text() or "[]")
     except ValueError:
-        pids = []
-    alive = [pid for pid in pids if isinstance(pid, int) and _pid_alive(pid)]
+        pids = None  # unreadable: rewrite it, or the library would fail on it in every client
+    if not isinstance(pids, list):
+        pids = None
+    alive = [pid for pid in pids or [] if isinstance(pid, int) and _pid_alive(pid)]
     if alive != pids:
         pid_file.write_text(json.dumps(alive))
     return alive
@@ -85,7 +87,9 @@ def remove_stale_postmaster_pid(pgdata: Path) -> bool:
     try:
         pid = int(pid_file.read_text().splitlines()[0].strip())
         proc = psutil.Process(pid)
-        if proc.name() == "postgres" and proc.status() != psutil.STATUS_ZOMBIE:
+        # A reused PID may belong to another cluster's postgres: only ours keeps the file.
+        if (proc.name() == "postgres" and proc.status() != psutil.STATUS_ZOMBIE
+                and str(pgdata) in proc.cmdline()):
             return False
     except (ValueError, IndexError, psutil.Error):
         pass
@@ -139,7 +143,8 @@ def ensure_server(data_dir: Path | None = None) -> ServerInfo:
         atexit.register(_prune_at_exit, pgdata, PostgresServer._lock)
         pm = server.get_postmaster_info()
         info = ServerInfo(socket_dir=str(pm.socket_dir), port=pm.port or 5432)
-        _create_database(info)
+        with PostgresServer._lock:  # clients starting together must not race to create it
+            _create_database(info)
         _started[pgdata] = info
         return info
 
@@ -153,5 +158,5 @@ def _create_database(info: ServerInfo, name: str = DATABASE_NAME) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             # Another process may create it first.
-            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
                 conn.execute(f'CREATE DATABASE "{name}"')
