@@ -127,18 +127,14 @@ def claim_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 @desk_required
 def similar_claims(request: HttpRequest) -> HttpResponse:
+    """Claims already logged or checked that look like the quote being typed: checked ones first."""
+    from claims.matching import find_similar
+
     text = (request.GET.get("quote") or "")[:500]
     matches = []
     if len(text.split()) >= 2:
-        # Any shared word counts (published checks first): a new quote rarely repeats an old one exactly.
-        words = [w for w in normalise(text).replace('"', " ").split() if w.isalnum() or w.isdigit()]
-        if words:
-            query = SearchQuery(" OR ".join(words[:30]), config="english", search_type="websearch")
-            matches = list(
-                Claim.objects.filter(search_vector=query).select_related("speaker", "verdict__rating")
-                .annotate(rank=SearchRank(F("search_vector"), query))
-                .order_by(F("published_at").desc(nulls_last=True), "-rank")[:5]
-            )
+        found = find_similar(text, limit=5, checked_only=False)
+        matches = sorted((m.claim for m in found), key=lambda c: c.status != "published" and not c.imported)
     return render(request, "desk/claim_new.html#similar-claims", {"similar": matches, "searched": bool(text)})
 
 
