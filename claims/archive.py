@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims.models import Claim, Event, Rating, Speaker, Topic, Verdict
-from claims.search import write_vectors
+from claims.matching import add_term_stats
+from claims.models import Claim, Event, Rating, Speaker, Topic
 from claims.textnorm import normalise
 
 REQUIRED = ("claim", "speaker", "rating", "date", "url")
@@ -124,9 +124,6 @@ def import_rows(rows: Iterable[tuple[int, dict]], *, actor=None,
     if progress:
         progress(done)
     if report.imported:
-        from claims.matching import refresh_term_stats
-
-        refresh_term_stats()
         Event.objects.create(actor=actor, claim=None, action="archive_imported",
                              changes={"imported": [0, report.imported]},
                              comment=f"{report.imported} archive records imported")
@@ -160,41 +157,74 @@ def _problem(row: dict, ratings: dict) -> str | None:
     return None
 
 
+_INSERT_CLAIMS = """
+INSERT INTO claims_claim (quote, claim_checked, speaker_id, date_said, status, slug, version, review_round,
+                          imported, original_url, created_at, updated_at, published_at, search_vector)
+SELECT t.quote, t.checked, t.speaker, t.said, 'published', t.slug, 1, 1, true, t.url, now(), now(), t.published,
+       setweight(to_tsvector('english', t.doc_a), 'A') || setweight(to_tsvector('english', t.doc_b), 'B')
+       || setweight(to_tsvector('english', t.doc_c), 'C')
+FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::date[], %s::text[], %s::text[], %s::timestamptz[],
+            %s::text[], %s::text[], %s::text[])
+     AS t(quote, checked, speaker, said, slug, url, published, doc_a, doc_b, doc_c)
+RETURNING id, slug
+"""
+_INSERT_VERDICTS = """
+INSERT INTO claims_verdict (claim_id, rating_id, conclusion, analysis, published_at, version, updated_at)
+SELECT t.claim, t.rating, t.conclusion, '', t.published, 1, now()
+FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[]) AS t(claim, rating, conclusion, published)
+"""
+_INSERT_TOPICS = """
+INSERT INTO claims_claim_topics (claim_id, topic_id)
+SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING
+"""
+
+
 @transaction.atomic
 def _write(batch, ratings, speakers, topics, report: ImportReport) -> None:
+    """One statement per table for the whole batch: claims with their search documents, verdicts, topics."""
     urls = [row["url"] for _, row in batch]
     existing = set(Claim.objects.filter(original_url__in=urls).values_list("original_url", flat=True))
-    fresh = [(line, row) for line, row in batch if row["url"] not in existing]
+    fresh = [row for _, row in batch if row["url"] not in existing]
     report.already_present += len(batch) - len(fresh)
     if not fresh:
         return
-    claims = []
-    for _, row in fresh:
+    columns: dict[str, list] = {name: [] for name in ("quote", "checked", "speaker", "said", "slug", "url",
+                                                       "published", "a", "b", "c")}
+    for row in fresh:
         date = _parse_date(row["date"])
-        published = timezone.make_aware(dt.datetime.combine(date, dt.time(12)))
-        claims.append(Claim(
-            quote=row.get("quote") or row["claim"], claim_checked=row["claim"], speaker=speakers.get(row["speaker"]),
-            date_said=date, status="published", imported=True, original_url=row["url"], slug=_slug_for(row["url"]),
-            published_at=published,
-        ))
-    Claim.objects.bulk_create(claims)
-    verdicts = [Verdict(claim=claim, rating=ratings[row["rating"].casefold()], conclusion=row.get("conclusion", ""),
-                        published_at=claim.published_at) for claim, (_, row) in zip(claims, fresh, strict=True)]
-    Verdict.objects.bulk_create(verdicts)
-    through = Claim.topics.through
-    links = []
-    for claim, (_, row) in zip(claims, fresh, strict=True):
-        for name in filter(None, (t.strip() for t in row.get("topics", "").split(";" if ";" in row.get("topics", "")
-                                                                              else ","))):
-            topic = topics.get(name.casefold())
-            if topic is None:
-                topic = Topic.objects.create(name=name[:100], slug=_topic_slug(name))
-                topics[name.casefold()] = topic
-            links.append(through(claim_id=claim.pk, topic_id=topic.pk))
-    through.objects.bulk_create(links, ignore_conflicts=True)
-    write_vectors((c.pk, c.quote, c.claim_checked, c.speaker.name, c.speaker.role, v.conclusion)
-                  for c, v in zip(claims, verdicts, strict=True))
-    report.imported += len(claims)
+        speaker = speakers.get(row["speaker"])
+        quote = row.get("quote") or row["claim"]
+        columns["quote"].append(quote)
+        columns["checked"].append(row["claim"])
+        columns["speaker"].append(speaker.pk)
+        columns["said"].append(date)
+        columns["slug"].append(_slug_for(row["url"]))
+        columns["url"].append(row["url"])
+        columns["published"].append(timezone.make_aware(dt.datetime.combine(date, dt.time(12))))
+        columns["a"].append(normalise(f"{quote} {row['claim']}"))
+        columns["b"].append(normalise(f"{speaker.name} {speaker.role}"))
+        columns["c"].append(normalise(row.get("conclusion", "")))
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_CLAIMS, [columns[name] for name in ("quote", "checked", "speaker", "said", "slug",
+                                                                   "url", "published", "a", "b", "c")])
+        ids = dict((slug, pk) for pk, slug in cursor.fetchall())
+        claim_ids = [ids[slug] for slug in columns["slug"]]
+        cursor.execute(_INSERT_VERDICTS, [claim_ids, [ratings[row["rating"].casefold()].pk for row in fresh],
+                                          [row.get("conclusion", "") for row in fresh], columns["published"]])
+        link_claims, link_topics = [], []
+        for claim_id, row in zip(claim_ids, fresh, strict=True):
+            text = row.get("topics", "")
+            for name in filter(None, (t.strip() for t in text.split(";" if ";" in text else ","))):
+                topic = topics.get(name.casefold())
+                if topic is None:
+                    topic = Topic.objects.create(name=name[:100], slug=_topic_slug(name))
+                    topics[name.casefold()] = topic
+                link_claims.append(claim_id)
+                link_topics.append(topic.pk)
+        if link_claims:
+            cursor.execute(_INSERT_TOPICS, [link_claims, link_topics])
+    add_term_stats(claim_ids)
+    report.imported += len(claim_ids)
 
 
 def _topic_slug(name: str) -> str:

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from claims import permissions, services
 from claims.models import Claim, Source, Speaker
-from claims.textnorm import normalise
+from claims.textnorm import normalise, straighten
 
 MAX_CANDIDATES = 60
 
@@ -61,8 +61,12 @@ def find_candidates(text: str) -> list[IntakeCandidate]:
             wanted |= Q(name__iexact=name)
         for speaker in Speaker.objects.filter(wanted).order_by("-pk"):
             speakers[_key(speaker.name)] = speaker  # the oldest wins when duplicates await a merge
-    quotes = [c.quote for c in candidates]
-    existing = {_key(c.quote): c for c in Claim.objects.filter(quote__in=quotes).select_related("verdict__rating")}
+    # Typed by hand, a quote often has straight quotes where the article has curly ones: look both up.
+    quotes = set()
+    for c in candidates:
+        straight = straighten(c.quote)
+        quotes.update({c.quote, straight, straight.replace("'", "\u2019")})
+    existing = {_key(c.quote): c for c in Claim.objects.filter(quote__in=list(quotes)).select_related("verdict__rating")}
     return [
         IntakeCandidate(index=i, candidate=c, segments=_segments(c),
                         speaker=speakers.get(_key(c.speaker)) if c.speaker else None,

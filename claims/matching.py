@@ -18,7 +18,9 @@ from django.db.models import Q
 from claims.models import Claim, SearchTerm
 from claims.textnorm import normalise
 
-CANDIDATES = 200
+CANDIDATES = 100
+# A word used by more claims than this is too common to search for on its own.
+OR_LIMIT = 20_000
 
 
 @dataclass
@@ -43,31 +45,36 @@ def query_lexemes(text: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def rarest_first(lexemes: list[str]) -> list[str]:
+def rarest_first(lexemes: list[str]) -> list[tuple[str, int | None]]:
+    """The words with how many claims use each, rarest first (None: no statistics yet)."""
     stats = dict(SearchTerm.objects.filter(lexeme__in=lexemes).values_list("lexeme", "ndoc"))
     if stats:
         # A word no claim uses cannot help find one.
-        lexemes = [lex for lex in lexemes if lex in stats]
-        return sorted(lexemes, key=lambda lex: (stats[lex], -len(lex)))
-    return sorted(lexemes, key=lambda lex: (-len(lex), lex))  # no statistics yet: longer words are rarer
+        return sorted(((lex, stats[lex]) for lex in lexemes if lex in stats), key=lambda p: (p[1], -len(p[0])))
+    return [(lex, None) for lex in sorted(lexemes, key=lambda lex: (-len(lex), lex))]  # longer words are rarer
 
 
 def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def _candidate_ids(base, lexemes: list[str]) -> list[int]:
+def _candidate_ids(base, terms: list[tuple[str, int | None]]) -> list[int]:
+    """Ask for the rarest words together first, then fewer of them; an OR only of uncommon words.
+
+    Every query includes a rare word or several words at once, so PostgreSQL never has to
+    gather the hundreds of thousands of claims that share one common word."""
+    lexemes = [lex for lex, _ in terms]
     found: list[int] = []
     seen: set[int] = set()
-    attempts = []
-    for k in (4, 3, 2):
-        if len(lexemes) >= k:
-            attempts.append(" & ".join(_quote(lex) for lex in lexemes[:k]))
-    attempts.append(" | ".join(_quote(lex) for lex in lexemes[:3]))
+    attempts = [" & ".join(_quote(lex) for lex in lexemes[:k]) for k in (4, 3, 2) if len(lexemes) >= k]
+    uncommon = [lex for lex, ndoc in terms[:3] if ndoc is None or ndoc <= OR_LIMIT]
+    if uncommon:
+        attempts.append(" | ".join(_quote(lex) for lex in uncommon))
+    elif len(lexemes) == 1:
+        attempts.append(_quote(lexemes[0]))
     for tsquery in attempts:
         query = SearchQuery(tsquery, search_type="raw", config="english")
-        ids = base.filter(search_vector=query).values_list("pk", flat=True)[:CANDIDATES]
-        for pk in ids:
+        for pk in base.filter(search_vector=query).values_list("pk", flat=True)[:CANDIDATES]:
             if pk not in seen:
                 seen.add(pk)
                 found.append(pk)
@@ -80,18 +87,21 @@ def find_similar(text: str, *, limit: int = 5, checked_only: bool = True, exclud
     """Already-checked claims (published and imported archive records) most like ``text``."""
     from claims.extraction import rank
 
-    lexemes = rarest_first(query_lexemes(text))
-    if not lexemes:
+    terms = rarest_first(query_lexemes(text))
+    if not terms:
         return []
     base = Claim.objects.all()
     if checked_only:
         base = base.filter(Q(status="published") | Q(imported=True))
     if exclude_id is not None:
         base = base.exclude(pk=exclude_id)
-    ids = _candidate_ids(base, lexemes)
+    ids = _candidate_ids(base, terms)
     if not ids:
         return []
-    claims = {c.pk: c for c in Claim.objects.filter(pk__in=ids).select_related("speaker", "verdict__rating")}
+    claims = {c.pk: c for c in Claim.objects.filter(pk__in=ids).select_related("speaker", "verdict__rating")
+              .only("pk", "slug", "quote", "claim_checked", "status", "imported", "original_url", "published_at",
+                    "speaker__name", "speaker__slug", "verdict__rating__label", "verdict__rating__slug",
+                    "verdict__rating__colour", "verdict__conclusion")}
     ranked = rank(text, [(pk, f"{c.quote} {c.claim_checked}") for pk, c in claims.items()])
     return [Match(claims[pk], score) for pk, score in ranked[:limit] if score > 0]
 
@@ -105,3 +115,15 @@ def refresh_term_stats() -> int:
             "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM claims_claim WHERE search_vector IS NOT NULL') "
             "WHERE length(word) <= 200")
         return cursor.rowcount
+
+
+def add_term_stats(claim_ids: list[int]) -> None:
+    """Count the words of newly added claims in, without recounting the whole table."""
+    ids = [int(pk) for pk in claim_ids]
+    if not ids:
+        return
+    inner = "SELECT search_vector FROM claims_claim WHERE id IN (" + ",".join(map(str, ids)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO claims_searchterm (lexeme, ndoc) SELECT word, ndoc FROM ts_stat(%s) WHERE length(word) <= 200 "
+            "ON CONFLICT (lexeme) DO UPDATE SET ndoc = claims_searchterm.ndoc + EXCLUDED.ndoc", [inner])

@@ -26,3 +26,8 @@ def normalise(text: str | None) -> str:
     # Join digit groups first: folding turns no-break and thin spaces into plain ones.
     text = _THOUSANDS.sub("", text)
     return fold_accents(text).translate(_QUOTES)
+
+
+def straighten(text: str) -> str:
+    """Typographic quotes and dashes as typed on a keyboard."""
+    return text.translate(_QUOTES)

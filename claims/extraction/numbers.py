@@ -9,6 +9,7 @@ Conventions:
 - money: value in the currency's units, unit an ISO code ("£210m" → 210000000 "GBP";
   "50p" → 0.5 "GBP"); percentages: unit "%"; percentage points: "percentage points";
   fractions ("half", "a third", "two-thirds", "one in five"): value as a fraction, unit "fraction".
+- Ages ("Jo Bloggs, 58,", "aged 58", "a 58-year-old") have unit "age".
 - A calendar year is a period, not a quantity: it is returned with unit "year" ("March 2025"
   → 2025 "year", "the 2019 election" → 2019 "year"), so callers can show it and must not count it.
   Days of the month, times of day, ordinals and identifiers ("Covid-19", "M25", "Article 50")
@@ -40,32 +41,45 @@ MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
-_WORD_ALT = "|".join(sorted([*_SMALL, *_SCALES, "dozen"], key=len, reverse=True))
-_NUM_WORD = rf"(?:{_WORD_ALT})"
-# Number words joined by spaces, hyphens or "and" ("two hundred and fifty", "twenty-five thousand").
+NOT_QUANTITIES = frozenset({"year", "age"})
+def _either_case(word: str) -> str:
+    """"two" → "[Tt]wo": the word regex stays case-sensitive, which lets ``re`` skip ahead quickly."""
+    return f"[{word[0].upper()}{word[0]}]{word[1:]}"
+
+
+def _alternation(words) -> str:
+    return "(?:" + "|".join(_either_case(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+_NUM_WORD = _alternation([*_SMALL, *_SCALES, "dozen"])
 _AFTER_SCALE = "(?:" + "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion", "trillion")) + ")"
-_WORDS_RE = (rf"(?:a\s+(?=hundred|thousand|million|billion|trillion|dozen))?"
-             rf"{_NUM_WORD}(?:(?:{_AFTER_SCALE}\s+and\s+|[\s-]+){_NUM_WORD}\b)*")
+_FIRST_LETTERS = "".join(sorted({w[0] for w in [*_SMALL, *_SCALES, "dozen", "a", *_FRACTIONS]}))
 
 _DIGITS = r"\d{1,3}(?:[,\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-
-# One pass over the text; everything after the number is optional and tried in order.
-_NUMBER = re.compile(
-    rf"""
-    (?P<digits>(?<![\w.,/:\-])(?:{_DIGITS}))
-    (?:(?P<abbr>\s?(?:bn|mn|mln|trn|tn|m|k)\b)|\s(?P<scale>hundred|thousand|million|billion|trillion)\b)?
-    |
-    (?P<words>\b{_WORDS_RE}\b)
-    |
-    (?P<fraction>\b(?:(?P<fnum>a|one|two|three|four|five|six|seven|eight|nine)[\s-]+)?
-        (?P<fword>half|halves|thirds?|quarters?|fifths?|tenths?)\b)
-    """,
+_DIGIT_NUMBER = re.compile(
+    rf"""(?<![\w.,/:\-])(?P<digits>{_DIGITS})
+    (?:(?P<abbr>\s?(?:bn|mn|mln|trn|tn|m|k)\b)|\s(?P<scale>hundred|thousand|million|billion|trillion)\b)?""",
     re.VERBOSE | re.IGNORECASE,
 )
+# Number words joined by spaces, hyphens or "and" ("two hundred and fifty", "twenty-five thousand"),
+# and fractions ("half", "a third", "two-thirds").
+_WORD_NUMBER = re.compile(
+    rf"""(?=[{_FIRST_LETTERS}{_FIRST_LETTERS.upper()}])(?<![\w\-])
+    (?:
+      (?P<fraction>(?:(?P<fnum>{_alternation(["a", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                               "nine"])})[\s-]+)?
+        (?P<fword>{_alternation(_FRACTIONS)})\b)
+      |
+      (?P<words>(?:[Aa]\s+(?=hundred|thousand|million|billion|trillion|dozen))?
+        {_NUM_WORD}(?:(?:{_AFTER_SCALE}\s+and\s+|[\s-]+){_NUM_WORD}\b)*\b)
+    )""",
+    re.VERBOSE,
+)
 _PERCENT = re.compile(r"\s?%|\s(?:per\s?cent|percent)\b|\s(?:percentage\s)?points?\b", re.IGNORECASE)
-_ONE_IN = re.compile(rf"\s+in\s+(?:(?P<d>\d+)|(?P<w>{_NUM_WORD}))\b", re.IGNORECASE)
+_ONE_IN = re.compile(rf"\s+in\s+(?:(?P<d>\d+)|(?P<w>{_NUM_WORD}))\b")
 _GLUED = re.compile(r"[^\W_]+")  # letters or digits stuck to a number: "10km", "1st", "10am", "5G"
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’\-]*)")
+_AGE_AFTER = re.compile(r"[\s-]years?[\s-]old\b", re.IGNORECASE)
 _PREV_WORD = re.compile(r"([^\W\d_][\w'’]*)[\s,]*$")
 _IDENT_BEFORE = re.compile(
     r"\b(?:article|section|clause|chapter|page|pages|no|number|room|flight|route|act|part|paragraph|rule|"
@@ -200,6 +214,18 @@ def _looks_like_year(text: str, start: int, end: int, value: float) -> bool:
     return not (nxt and _is_plural(nxt))
 
 
+def _is_age(text: str, start: int, end: int, value: float) -> bool:
+    """"Jo Bloggs, 58, said", "aged 58", "a 58-year-old": an age, not a claim's figure."""
+    if not 0 < value < 125 or not text[start:end].isdigit():
+        return False
+    if _AGE_AFTER.match(text, end) or _previous_word(text, start) == "aged":
+        return True
+    # A number alone between commas straight after a capitalised name.
+    name = _PREV_WORD.search(text, max(0, start - 30), start)
+    return (text[start - 2:start] == ", " and text[end:end + 1] == "," and name is not None
+            and name.group(1)[:1].isupper())
+
+
 def _is_day_of_month(text: str, start: int, end: int, value: float) -> bool:
     if not (1 <= value <= 31) or end - start > 2:
         return False
@@ -209,6 +235,8 @@ def _is_day_of_month(text: str, start: int, end: int, value: float) -> bool:
 
 
 def _currency_before(text: str, start: int) -> tuple[str | None, int]:
+    if start == 0 or text[start - 1] not in "£$€¥ ":
+        return None, start
     for sign in ("NZ$", "HK$", "US$", "A$", "C$", "£", "$", "€", "¥"):
         n = len(sign)
         if text[start - n:start] == sign:
@@ -241,17 +269,18 @@ def _after_quantity(text: str, start: int, end: int, value: float, currency: str
 
 def find_numbers(text: str) -> list[dict]:
     """Every quantity in ``text`` with its unit, in order of position (see the module notes)."""
+    matches = sorted([*_DIGIT_NUMBER.finditer(text), *_WORD_NUMBER.finditer(text)], key=lambda m: m.start())
     found: list[dict] = []
     taken = 0
-    for m in _NUMBER.finditer(text):
+    for m in matches:
         if m.start() < taken:
             continue  # inside the previous quantity ("five" in "one in five")
-        if m.group("digits") is not None:
+        if m.re is _DIGIT_NUMBER:
             item = _digit_quantity(text, m)
-        elif m.group("words") is not None:
-            item = _word_quantity(text, m)
-        else:
+        elif m.group("fraction") is not None:
             item = _fraction(text, m)
+        else:
+            item = _word_quantity(text, m)
         if item is not None:
             found.append(item)
             taken = item["end"]
@@ -282,6 +311,8 @@ def _digit_quantity(text: str, m: re.Match) -> dict | None:
         return None  # ordinals, times of day, decades, identifiers ("1st", "10am", "1990s", "5G")
     if text[scale_end:scale_end + 1] == ":" and text[scale_end + 1:scale_end + 2].isdigit():
         return None  # times and scores
+    if scale_end == end and not currency and _is_age(text, start, end, value):
+        return _result(text, start, end, value, "age")
     if currency:
         return _after_quantity(text, money_start, scale_end, value, currency)
     if scale_end == end:
@@ -334,5 +365,5 @@ def _fraction(text: str, m: re.Match) -> dict | None:
 
 
 def quantities(numbers: list[dict]) -> list[dict]:
-    """The numbers that count something (years are periods, not quantities)."""
-    return [n for n in numbers if n["unit"] != "year"]
+    """The numbers that count something (years are periods and ages are descriptions, not quantities)."""
+    return [n for n in numbers if n["unit"] not in NOT_QUANTITIES]

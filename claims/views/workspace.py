@@ -89,7 +89,7 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
         "note_form": AnnotationForm(),
         "reply_attempt_form": ReplyAttemptForm(),
         "assign_form": AssignForm(),
-        "correction_form": CorrectionForm(initial={
+        "correction_form": CorrectionForm(prefix="correction", initial={
             "conclusion": verdict.conclusion if verdict else "", "analysis": verdict.analysis if verdict else "",
         }) if claim.status == "published" else None,
         "adding_evidence": request.GET.get("add") == "evidence",
@@ -331,7 +331,7 @@ def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpRe
         services.claim_retract(claim_id=claim.pk, actor=user, note=comment)
     elif action == "correct":
         permissions.require(user, "correct", claim)
-        form = CorrectionForm(request.POST)
+        form = CorrectionForm(request.POST, prefix="correction")
         if not form.is_valid():
             return _respond(request, claim, "workspace", status=422, correction_form=form)
         services.verdict_correct(claim_id=claim.pk, actor=user, kind=form.cleaned_data["kind"],

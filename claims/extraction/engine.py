@@ -1,0 +1,373 @@
+"""extract_claims: quoted and reported claims with their speakers, scored for check-worthiness.
+
+One pass builds the article's structure (paragraphs, sentences, quotations, names, numbers);
+a second walks the quotations and then the remaining sentences. Every offset refers to the
+text exactly as given.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import asdict, dataclass, field
+
+from claims.extraction.attribution import Entities, Speaker, tokenize
+from claims.extraction.checkworthiness import score
+from claims.extraction.lexicon import (
+    ADVERBIAL,
+    ALL_VERBS,
+    DATA_VERBS,
+    PROMISE_VERBS,
+    QUOTE_VERBS,
+    REPORTED_BAD_START,
+    SPEECH_VERBS,
+    TELL_OBJECT,
+    TELL_VERBS,
+    VERB_RE,
+)
+from claims.extraction.numbers import NOT_QUANTITIES, find_numbers
+from claims.extraction.quotes import Quote, Segment, find_quotes
+from claims.extraction.text import Paragraph, paragraphs, sentences
+
+MIN_QUOTE_WORDS = 4  # shorter quotations are scare quotes or labels ("the “swift” return")
+MIN_CLAUSE_WORDS = 4
+MIN_SENTENCE_WORDS = 5  # a quote becomes one candidate per sentence; shorter sentences join a neighbour
+
+_QUOTE_MARKS = "\"“”„«»‘’'"
+_ACCORDING = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
+_VERB_FIRST = re.compile(r"\s*[,—–-]?\s*(" + "|".join(sorted(ALL_VERBS, key=len, reverse=True)) + r")\b")
+_THAT = re.compile(r"\s*[,:]?\s*(?:that\b)?\s*")
+_CLAUSE_TRAIL = ".!?…;:, \t\u00a0\r\n"
+_WORDS = re.compile(r"[^\W_][\w'’-]*")
+
+
+@dataclass
+class Candidate:
+    quote: str
+    speaker: str | None
+    speaker_role: str | None
+    kind: str  # "direct" or "reported"
+    start: int
+    end: int
+    checkworthiness: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    numbers: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _count_words(text: str, lo: int, hi: int) -> int:
+    return sum(1 for _ in _WORDS.finditer(text, lo, hi))
+
+
+def _trim(text: str, lo: int, hi: int, trail: str = " \t\u00a0\r\n") -> tuple[int, int]:
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1] in trail:
+        hi -= 1
+    return lo, hi
+
+
+class _Extractor:
+    def __init__(self, text: str):
+        self.text = text
+        self.paras: list[Paragraph] = paragraphs(text)
+        self.para_sentences: dict[int, list[tuple[int, int]]] = {}
+        all_sentences: list[tuple[int, int]] = []
+        for index, p in enumerate(self.paras):
+            if not p.furniture:
+                spans = sentences(text, p.start, p.end)
+                self.para_sentences[index] = spans
+                all_sentences.extend(spans)
+        self.sentences = all_sentences
+        self.sentence_starts = [s for s, _ in all_sentences]
+        self.quotes: list[Quote] = find_quotes(text, self.paras)
+        body = [(p.start, p.end) for p in self.paras if not p.furniture]
+        self.entities = Entities(text, body)
+        spans = [(s.open_mark, (s.close_mark + 1) if s.close_mark is not None else s.end)
+                 for q in self.quotes for s in q.segments]
+        self.entities.set_context(all_sentences, spans)
+        self.numbers = find_numbers(text)
+        self.number_starts = [n["start"] for n in self.numbers]
+        self.candidates: list[Candidate] = []
+        self.quote_spans: list[tuple[int, int]] = []  # quotations long enough to be claims
+        self.speaker_by_para: dict[int, Speaker] = {}
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        i = bisect_right(self.sentence_starts, pos) - 1
+        return self.sentences[i] if i >= 0 else (0, pos)
+
+    def numbers_in(self, lo: int, hi: int) -> list[dict]:
+        i = bisect_left(self.number_starts, lo)
+        found = []
+        while i < len(self.numbers) and self.numbers[i]["start"] < hi:
+            if self.numbers[i]["end"] <= hi:
+                found.append(dict(self.numbers[i]))
+            i += 1
+        return found
+
+    def add(self, lo: int, hi: int, kind: str, speaker: Speaker | None, *, promise: bool = False) -> None:
+        name = role = None
+        if speaker is not None:
+            role = speaker.role
+            if speaker.kind in {"person", "org", "unknown"}:
+                name = speaker.name
+        numbers = self.numbers_in(lo, hi)
+        quote = self.text[lo:hi]
+        value, reasons = score(quote, numbers, promise=promise, attributed=speaker is not None)
+        self.candidates.append(Candidate(quote, name, role, kind, lo, hi, value, reasons, numbers))
+
+    def previous_body_paragraph(self, index: int) -> int | None:
+        for k in range(index - 1, -1, -1):
+            if not self.paras[k].furniture:
+                return k
+        return None
+
+    # --- direct quotations ------------------------------------------------------------------
+
+    def direct(self) -> None:
+        quotes = self.quotes
+        words = [sum(_count_words(self.text, s.start, s.end) for s in q.segments) for q in quotes]
+        speakers: list[Speaker | None] = []
+        for i, q in enumerate(quotes):
+            previous = quotes[i - 1] if i else None
+            total = words[i]
+            if previous is not None and self._interrupted(previous, q):
+                total += words[i - 1]
+            if i + 1 < len(quotes) and self._interrupted(q, quotes[i + 1]):
+                total += words[i + 1]
+            para = self.paras[q.first.para]
+            if para.headline or total < MIN_QUOTE_WORDS:
+                speakers.append(None)
+                continue
+            speaker = self.attribute(q, previous, speakers[i - 1] if i else None)
+            speakers.append(speaker)
+            if not para.prose and speaker is None and len(q.segments) == 1:
+                continue  # a label or subheading in quote marks, not a claim
+            for seg in q.segments:
+                self.quote_spans.append((seg.open_mark, seg.close_mark + 1 if seg.close_mark is not None else seg.end))
+                for lo, hi in self.split_quote(seg):
+                    self.add(lo, hi, "direct", speaker)
+            if speaker is not None:
+                self.speaker_by_para[q.last.para] = speaker
+        self.quote_spans.sort()
+
+    def _interrupted(self, a: Quote, b: Quote) -> bool:
+        """“We will,” she said, “stop them.”: two pieces of one quotation around its attribution."""
+        if a.last.close_mark is None or a.last.para != b.first.para:
+            return False
+        between = self.text[a.last.close_mark + 1:b.first.open_mark]
+        return len(between) < 80 and not re.search(r"[.!?]", between) and bool(VERB_RE.search(between))
+
+    def split_quote(self, seg: Segment) -> list[tuple[int, int]]:
+        lo, hi = _trim(self.text, seg.start, seg.end, " \t\u00a0\r\n,")
+        if hi <= lo:
+            return []
+        pieces: list[list[int]] = []
+        for s, e in sentences(self.text, lo, hi):
+            if pieces and (_count_words(self.text, s, e) < MIN_SENTENCE_WORDS
+                           or _count_words(self.text, *pieces[-1]) < MIN_SENTENCE_WORDS):
+                pieces[-1][1] = e
+            else:
+                pieces.append([s, e])
+        return [_trim(self.text, s, e, " \t\u00a0\r\n,") for s, e in pieces]
+
+    def attribute(self, q: Quote, previous: Quote | None, previous_speaker: Speaker | None) -> Speaker | None:
+        text = self.text
+        first = q.first
+        para = self.paras[first.para]
+        lo = max(para.start, self.sentence_at(first.open_mark)[0])
+        same_para_previous = previous is not None and previous.last.para == first.para \
+            and previous.last.close_mark is not None
+        if same_para_previous:
+            lo = max(lo, previous.last.close_mark + 1)
+        speaker = self.before_quote(lo, first.open_mark)
+        if speaker is None and q.last.close_mark is not None:
+            speaker = self.after_quote(q.last)
+        if speaker is not None:
+            return speaker
+        opens_paragraph = not text[para.start:first.open_mark].strip()
+        prev_index = self.previous_body_paragraph(first.para)
+        if opens_paragraph and prev_index is not None:
+            prev = self.paras[prev_index]
+            if text[prev.end - 1] == ":":
+                speaker = self.before_quote(max(prev.start, self.sentence_at(prev.end - 1)[0]), prev.end)
+                if speaker is not None:
+                    return speaker
+        if same_para_previous and previous_speaker is not None and not text[lo:first.open_mark].strip(" ,.;—–-"):
+            return previous_speaker  # “…,” he said. “…”
+        if opens_paragraph and prev_index is not None:
+            return self.speaker_by_para.get(prev_index) or self._introduced(prev_index)
+        return None
+
+    def _introduced(self, index: int) -> Speaker | None:
+        """A quote-led paragraph after one that ends by naming a person ("… was criticised by X.")."""
+        spans = self.para_sentences.get(index) or []
+        if not spans:
+            return None
+        lo, hi = spans[-1]
+        persons = [m for m in self.entities._persons_between(lo, hi) if not self.entities.in_quote(m.start)]
+        if len(persons) == 1 or (persons and len({m.name for m in persons}) == 1):
+            name = persons[-1].name
+            return Speaker(name, self.entities.role_of(name), "person")
+        return None
+
+    def before_quote(self, lo: int, open_mark: int) -> Speaker | None:
+        text = self.text
+        verbs = list(VERB_RE.finditer(text, lo, open_mark))
+        if verbs:
+            v = verbs[-1]
+            speaker = self.entities.subject_before(lo, v.start())
+            if speaker is not None:
+                return speaker
+            tail = text[v.end():open_mark]
+            if len(tail) < 80 and text[lo:v.start()].strip(" ,—–-") == "":
+                return self.entities.subject_after(v.end(), open_mark)  # “…,” said Mr Jarvis, “…”
+            return None
+        stripped = text[lo:open_mark].rstrip()
+        if stripped.endswith(":"):
+            return self.entities.subject_before(lo, lo + len(stripped) - 1)  # Mr Jarvis: “…”
+        m = _ACCORDING.search(text, lo, open_mark)
+        if m:
+            comma = text.find(",", m.end(), open_mark)
+            return self.entities.subject_after(m.end(), comma if comma >= 0 else open_mark)
+        return None
+
+    def after_quote(self, seg: Segment) -> Speaker | None:
+        text = self.text
+        close = seg.close_mark
+        para = self.paras[seg.para]
+        hi = min(para.end, close + 200)
+        stop = re.compile(r"[.!?;](?=\s|$)|[\"“”‘]").search(text, close + 1, hi)
+        if stop:
+            hi = stop.start()
+        after = close + 1
+        last_inside = text[seg.end - 1] if seg.end > seg.start else ""
+        rest = text[after:hi].lstrip()
+        if not rest:
+            return None
+        if not (last_inside in ",?!—–-…" or rest[0] in ",—–" or rest[0].islower()):
+            return None
+        m = _VERB_FIRST.match(text, after, hi)
+        if m:
+            return self.entities.subject_after(m.end(), hi)
+        m = _ACCORDING.search(text, after, hi)
+        if m and not text[after:m.start()].strip(" ,"):
+            return self.entities.subject_after(m.end(), hi)
+        v = VERB_RE.search(text, after, hi)
+        if v and len(tokenize(text, after, v.start())) <= 12:
+            return self.entities.subject_before(after, v.start())
+        return None
+
+    # --- reported speech and unattributed figures ------------------------------------------
+
+    def inside_quote(self, lo: int, hi: int) -> bool:
+        i = bisect_right(self.quote_spans, (hi, hi)) - 1
+        while i >= 0:
+            s, e = self.quote_spans[i]
+            if e <= lo:
+                return False
+            if s < hi:
+                return True
+            i -= 1
+        return False
+
+    def reported(self) -> None:
+        for index, p in enumerate(self.paras):
+            if p.furniture or p.headline or not p.prose:
+                continue
+            for lo, hi in self.para_sentences[index]:
+                if self.inside_quote(lo, hi):
+                    continue
+                if self.reported_in(lo, hi):
+                    continue
+                if any(n["unit"] not in NOT_QUANTITIES for n in self.numbers_in(lo, hi)) and _count_words(self.text, lo, hi) >= 6:
+                    s, e = _trim(self.text, lo, hi, _CLAUSE_TRAIL)
+                    self.add(s, e, "reported", None)
+
+    def reported_in(self, lo: int, hi: int) -> bool:
+        text = self.text
+        m = _ACCORDING.search(text, lo, hi)
+        if m:
+            if not text[lo:m.start()].strip():
+                comma = text.find(",", m.end(), hi)
+                if comma > 0:
+                    return self._clause(comma + 1, hi, self.entities.subject_after(m.end(), comma))
+            else:
+                head = text[lo:m.start()].rstrip()
+                if head.endswith((",", "—", "–")):
+                    return self._clause(lo, lo + len(head) - 1, self.entities.subject_after(m.end(), hi))
+        for v in VERB_RE.finditer(text, lo, hi):
+            verb = v.group()
+            if verb in QUOTE_VERBS and verb not in SPEECH_VERBS and verb not in DATA_VERBS:
+                continue
+            before = text[lo:v.start()].rstrip()
+            if before.endswith((",", "—", "–")) and len(before) > 0:
+                # "…, said the Treasury." with the claim before the comma
+                speaker = self.entities.subject_after(v.end(), hi)
+                if speaker is not None and _count_words(text, lo, lo + len(before)) >= MIN_CLAUSE_WORDS:
+                    if self._clause(lo, lo + len(before) - 1, speaker):
+                        return True
+                # otherwise the comma closes an appositive: "The analysis, seen by …, found that …"
+            speaker = self.entities.subject_before(lo, v.start())
+            if speaker is None:
+                continue
+            if verb in DATA_VERBS and verb not in SPEECH_VERBS and speaker.kind not in {"org", "data"}:
+                continue
+            pos = v.end()
+            if verb in TELL_VERBS:
+                obj = TELL_OBJECT.match(text, pos, hi)
+                if not obj:
+                    continue
+                pos = obj.end()
+            pos = ADVERBIAL.match(text, pos, hi).end()
+            pos = _THAT.match(text, pos, hi).end()
+            ended = not text[pos:hi].strip(_CLAUSE_TRAIL + "”’\"'")
+            if ended or text[pos] in _QUOTE_MARKS:
+                if ended:
+                    # "The plan will cost £2bn, the Treasury said."
+                    comma = self._comma_before_subject(lo, v.start())
+                    if comma is not None and self._clause(lo, comma, speaker):
+                        return True
+                continue
+            if self._clause(pos, hi, speaker, promise=verb in PROMISE_VERBS):
+                return True
+        return False
+
+    def _comma_before_subject(self, lo: int, verb_start: int) -> int | None:
+        comma = self.text.rfind(",", lo, verb_start)
+        if comma < 0 or len(tokenize(self.text, comma, verb_start)) > 10:
+            return None
+        return comma
+
+    def _clause(self, lo: int, hi: int, speaker: Speaker | None, *, promise: bool = False) -> bool:
+        if speaker is None:
+            return False
+        s, e = _trim(self.text, lo, hi, _CLAUSE_TRAIL)
+        # A closing quote mark left at the end without its opening one is not part of the clause.
+        while e > s and self.text[e - 1] in "”’\"'" and not any(c in self.text[s:e - 1] for c in "“‘\"'"):
+            e -= 1
+        if e <= s or _count_words(self.text, s, e) < MIN_CLAUSE_WORDS:
+            return False
+        first = self.text[s:e].split(None, 1)[0].lower().strip(",")
+        if first in REPORTED_BAD_START:
+            return False
+        self.add(s, e, "reported", speaker, promise=promise)
+        return True
+
+    def run(self) -> list[Candidate]:
+        self.direct()
+        self.reported()
+        self.candidates.sort(key=lambda c: (c.start, c.end))
+        return self.candidates
+
+
+def extract_claims(text: str) -> list[Candidate]:
+    """Quoted and reported claims in an article, in order of position, each with its speaker,
+    check-worthiness and numbers (offsets are code points into ``text`` as given)."""
+    if not text or not text.strip():
+        return []
+    return _Extractor(text).run()

@@ -1,0 +1,162 @@
+"""Word lists for attribution: reporting verbs, titles and roles, organisations, function words."""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Verbs that report what a person or organisation said or claimed (followed by a clause or a quote).
+SPEECH_VERBS = _words(
+    "said says say told tells tell added adds claimed claims claim argued argues argue warned warns warn "
+    "insisted insists insist stated states explained explains declared declares announced announces "
+    "admitted admits acknowledged acknowledges stressed stresses noted notes suggested suggests suggest "
+    "believes believe predicted predicts estimated estimates reported reports revealed reveals confirmed "
+    "confirms alleged alleges maintained maintains maintain contended contends conceded concedes wrote writes "
+    "tweeted posted promised promises pledged pledges vowed vows boasted boasts complained complains "
+    "countered counters recalled recalls emphasised emphasized emphasises emphasizes asserted asserts "
+    "remarked observed continued continues replied replies responded responds commented comments")
+# Verbs that only introduce a quotation, never a reported clause ("described it as “…”").
+QUOTE_VERBS = _words(
+    "described describes called calls branded brands dubbed labelled labeled hailed condemned asked asks "
+    "joked quipped concluded began went urged urges blasted slammed accused")
+# Verbs a document or a set of figures can take ("Home Office figures showed …").
+DATA_VERBS = _words(
+    "show shows showed shown found finds find revealed reveals suggest suggests suggested indicate indicates "
+    "indicated estimate estimates estimated said says reported reports put puts")
+PROMISE_VERBS = _words("promised promises pledged pledges vowed vows")
+TELL_VERBS = _words("told tells tell")
+
+ALL_VERBS = SPEECH_VERBS | QUOTE_VERBS | DATA_VERBS
+# The look-ahead on first letters lets ``re`` skip quickly through text that cannot match.
+VERB_RE = re.compile(
+    "(?=[" + "".join(sorted({v[0] for v in ALL_VERBS})) + r"])(?<![\w'’-])(?:"
+    + "|".join(sorted(ALL_VERBS, key=len, reverse=True)) + r")\b")
+
+PRONOUNS = _words("he she they it")
+MALE = _words("mr sir lord king prince he him his")
+FEMALE = _words("mrs ms miss dame lady baroness queen princess she her")
+
+HONORIFICS = _words(
+    "mr mrs ms miss mx dr sir dame lord lady baroness baron prof professor rev reverend cllr councillor "
+    "judge king queen prince princess pope sheikh gen col capt sgt det insp supt")
+# Honorifics that are part of how a person is named ("Lord Cameron"); the rest are dropped.
+KEEP_HONORIFICS = _words("lord lady baroness baron king queen prince princess pope sheikh")
+# Honorifics that also say what the person does ("Councillor Joan Hartley").
+ROLE_HONORIFICS = _words("cllr councillor prof professor judge rev reverend gen col capt sgt det insp supt")
+# Capitalised titles that can stand before a name ("Home Secretary Yvette Cooper").
+TITLE_WORDS = _words(
+    "prime minister ministers secretary shadow deputy home foreign health education defence defense justice "
+    "business culture transport environment work pensions treasury chief vice first attorney general solicitor "
+    "speaker leader opposition chancellor president state mayor governor senator ambassador commissioner "
+    "secretary-general office exchequer cabinet immigration security policing border borders safeguarding "
+    "economic financial energy interior trade junior senior acting interim former ex-minister mp mep msp "
+    "minister-president vice-president chairman chairwoman chair director executive")
+TITLE_HEADS = _words(
+    "minister secretary chancellor president leader speaker mayor governor senator ambassador commissioner "
+    "general secretary-general mp mep msp chairman chairwoman chair director vice-president")
+ROLE_HEADS = _words(
+    "minister ministers secretary chancellor president premier leader mp mps mep msp mla peer spokesperson "
+    "spokesman spokeswoman spokespeople chair chairman chairwoman chairperson director chief executive officer "
+    "governor mayor senator congressman congresswoman representative ambassador commissioner deputy head adviser "
+    "advisor economist analyst professor lecturer researcher expert campaigner activist candidate councillor "
+    "official lawyer barrister solicitor judge attorney general founder ceo boss manager editor correspondent "
+    "reporter author historian scientist doctor surgeon nurse teacher headteacher principal whip speaker member "
+    "counterpart envoy diplomat negotiator strategist pollster commentator presenter host captain owner partner "
+    "fellow academic treasurer secretary-general director-general vice-president aide source insider "
+    "superintendent inspector constable commander officer coroner prosecutor chairs economist councillor "
+    "professor cllr")
+# Heads that speak for an organisation rather than being a named person ("a Home Office spokesperson").
+SPOKES = _words(
+    "spokesperson spokesman spokeswoman spokespeople source sources official officials insider insiders aide "
+    "aides statement representative representatives")
+# Documents and figures as a source ("Home Office statistics said …").
+DATA_NOUNS = _words(
+    "statistics stats figures figure data report reports study studies survey surveys poll polls research "
+    "analysis estimates estimate numbers documents document letter statement review audit assessment "
+    "projections forecasts forecast findings")
+# Singular institutions that speak in their own name ("the government said").
+INSTITUTIONS = _words(
+    "government department ministry police council party company firm union charity committee commission "
+    "agency regulator watchdog authority board trust bank court army military opposition campaign "
+    "organisation organization group club team prosecutors coastguard")
+# Plural or vague groups: a source, but not a speaker one can name ("critics said").
+GROUPS = _words(
+    "critics campaigners experts officials analysts economists residents opponents supporters ministers mps "
+    "people voters witnesses scientists researchers doctors teachers parents unions charities activists "
+    "observers insiders sources allies rivals members leaders politicians diplomats authorities lawyers "
+    "police officers")
+
+PARTIES = _words(
+    "conservative conservatives tory tories labour liberal democrat democrats lib dem snp green greens reform "
+    "uk plaid cymru dup republican republicans democratic independent sinn féin fein alliance")
+
+ORG_WORDS = _words(
+    "office department ministry party council commission agency authority service services trust bank "
+    "institute institution foundation union association committee court police constabulary board university "
+    "college society federation confederation group company corporation corp ltd plc inc llc network fund "
+    "organisation organization centre center alliance coalition forum campaign club times news post guardian "
+    "telegraph mail express independent observer street house assembly parliament senate congress treasury "
+    "government executive unit bureau commons lords nhs bbc itv reuters force forces army navy inspectorate "
+    "watchdog tribunal review charity initiative project programme council consortium registry chamber "
+    "chambers partnership league movement guild panel inquiry exchange holdings partners industries airways "
+    "airlines railways rail motors pharmaceuticals herald gazette journal magazine radio television tv "
+    "observatory think-tank institute academy fellowship secretariat directorate inspectorate ombudsman "
+    "foundation bureau consultancy commissioner's")
+PLACE_WORDS = _words(
+    "kingdom states channel sea ocean road avenue lane square city county island islands republic north south "
+    "east west northern southern eastern western middle central new great saint st mount lake river valley "
+    "bay coast gulf strait airport station park bridge europe africa asia america")
+
+# Capitalised words that start sentences or clauses and are never part of a name.
+COMMON_CAPS = _words(
+    "the a an however but and or in on at earlier later meanwhile this that these those it he she they we i you "
+    "his her their our its my your when while after before if as since for from with without under over last "
+    "next yesterday today tonight tomorrow monday tuesday wednesday thursday friday saturday sunday january "
+    "february march april may june july august september october november december speaking asked according "
+    "despite although though so now then also some many most all both each every several one two three four "
+    "five six seven eight nine ten there here what who why how where which whether such no not only even yet "
+    "still instead indeed similarly separately overall first second third finally additionally furthermore "
+    "moreover elsewhere again further following during between among against about above below across "
+    "within until unless because labour’s labour's it’s it's thanks read more related watch image photo "
+    "getty pa copyright share follow sign subscribe")
+
+# Lower-case words that end a noun phrase when reading back from a verb.
+NP_STOP = _words(
+    "and but or nor that which who whom whose when while where as if because since so than then though "
+    "although unless until after before during in on by with into onto upon about against between among "
+    "through without within is are was were be been being has have had do does did will would could should "
+    "may might can must shall not also just only even still yet very really again already always never "
+    "said says told added claimed argued warned this these those there here what why how whether it its "
+    "he she they we i you him her them us me one once both either neither each every yesterday today "
+    "tonight tomorrow now later earlier")
+# Adverbs and auxiliaries allowed between a subject and its verb ("Mr Jarvis also said").
+BETWEEN_SUBJECT_AND_VERB = _words(
+    "also later then previously earlier recently once again further has have had had already has repeatedly "
+    "publicly privately separately similarly simply just angrily reportedly quickly directly yesterday today "
+    "tonight last week would will could did does do himself herself themselves itself has since however "
+    "subsequently initially originally now still")
+# What can come between a reporting verb and its clause ("said on Monday in a statement that").
+ADVERBIAL = re.compile(
+    r"(?:\s*,?\s*(?:on\s+(?:[A-Z]\w+|the\s+\w+)|in\s+(?:an?|the|his|her|their|its)\s+[\w’'-]+(?:\s+[\w’'-]+)?|"
+    r"at\s+(?:an?|the)\s+[\w’'-]+(?:\s+[\w’'-]+)?|last\s+\w+|this\s+\w+|yesterday|today|tonight|earlier|"
+    r"later|previously|recently|again|also|repeatedly|publicly|privately|separately|in\s+\w+|"
+    r"while\s+\w+ing\b[^,]{0,40},|when\s+asked[^,]{0,60},|ahead\s+of\s+[^,]{0,40},)\b)*"
+)
+# Objects of "told" ("told the BBC", "told MPs", "told reporters", "told the BBC’s Today programme").
+TELL_OBJECT = re.compile(
+    r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?"
+    r"(?:(?:[A-Z][\w’'&.-]*\s+){0,4}[A-Z][\w’'&.-]*(?:\s+(?:programme|show|newspaper|podcast|committee|"
+    r"conference|summit|audience|meeting|website|channel|station|radio|hearing|inquiry))?"
+    r"|(?:reporters|journalists|delegates|supporters|members|listeners|viewers|voters|activists|colleagues|"
+    r"staff|workers|parliament|peers|councillors|committee|house|commons|conference|inquiry|court|hearing|"
+    r"rally|meeting|audience|programme|paper|newspaper|broadcaster|station|press|media|crowd|crowds|students|"
+    r"residents|business\s+leaders|party\s+members|the\s+\w+)"
+    r"|[a-z]+(?:\s+[a-z]+)?(?=\s+that\b|\s*:))\b"
+)
+REPORTED_BAD_START = _words(
+    "to so nothing goodbye hello thanks thank sorry yes no about of as by when how what why who whether "
+    "which if with for from in on at")

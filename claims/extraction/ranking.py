@@ -1,0 +1,130 @@
+"""Re-rank candidate texts by how closely they say the same thing as a query.
+
+Robust to paraphrase without any model: words are folded (accents, curly quotes), stop words
+dropped (negations kept), stemmed and mapped through a few synonyms common in political claims
+("rose"/"increased"/"went up"); numbers are compared by value whatever their spelling
+("50,000" = "50000" = "fifty thousand", "5%" = "five per cent", "half" = "50%"); word order
+does not matter. Rare words weigh more (inverse document frequency over the candidates).
+A claim with the same words but different figures, or with a negation the other lacks, is a
+near miss and ranks lower. Scores are 0..1, deterministic, best first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from claims.extraction.numbers import find_numbers
+from claims.extraction.stem import NEGATIONS, STOP_WORDS, stem
+from claims.textnorm import normalise
+
+_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
+# Stems that mean the same in claims about figures and policy, mapped to one.
+_SYNONYMS = {
+    "increas": "up", "rise": "up", "grow": "up", "climb": "up", "soar": "up", "surg": "up", "jump": "up",
+    "higher": "up", "decreas": "down", "fall": "down", "drop": "down", "declin": "down", "plung": "down",
+    "slump": "down", "reduc": "down", "lower": "down", "shrink": "down", "immigr": "migrant",
+    "asylum-seek": "migrant", "vessel": "boat", "dinghi": "boat", "deport": "return", "remov": "return",
+    "wage": "pai", "salari": "pai", "earn": "pai", "hous": "home", "offenc": "crime", "offend": "crime",
+    "kid": "child", "pupil": "child", "unemploi": "jobless", "employ": "job", "ministri": "depart",
+    "govt": "govern", "uk": "britain", "british": "britain", "nation": "countri", "cost": "price",
+    "doubl": "twice", "pound": "gbp", "dollar": "usd", "euro": "eur",
+}
+_NEAR_MISS_NUMBERS = 0.55
+_NEAR_MISS_NEGATION = 0.5
+_TRIGRAM_WEIGHT = 0.15
+
+
+@dataclass(slots=True)
+class _Doc:
+    terms: set[str]
+    numbers: set[str]
+    negated: bool
+    trigrams: set[str]
+
+
+def _number_key(n: dict) -> str:
+    value = float(n["value"])
+    unit = n["unit"]
+    if unit == "fraction":
+        value, unit = value * 100, "%"
+    if unit in {"%", "percentage points"}:
+        return f"{value:.4g}%"
+    return f"{value:.6g}"
+
+
+def _analyse(text: str) -> _Doc:
+    norm = normalise(text).lower()
+    numbers = set()
+    pieces = []
+    cursor = 0
+    for n in find_numbers(norm):
+        numbers.add(_number_key(n))
+        pieces.append(norm[cursor:n["start"]])
+        cursor = n["end"]
+    pieces.append(norm[cursor:])
+    words = _WORD.findall(" ".join(pieces))
+    terms = set()
+    negated = False
+    for word in words:
+        word = word.replace("’", "'")
+        if word in NEGATIONS or word.endswith("n't"):
+            negated = True
+            continue
+        if word in STOP_WORDS:
+            continue
+        for part in word.split("-") if "-" in word and not word.startswith("co-") else [word]:
+            if part and part not in STOP_WORDS:
+                s = stem(part)
+                terms.add(_SYNONYMS.get(s, s))
+    joined = " ".join(sorted(terms))
+    trigrams = {joined[i:i + 3] for i in range(max(0, len(joined) - 2))}
+    return _Doc(terms, numbers, negated, trigrams)
+
+
+def rank(query: str, candidates: list[tuple[object, str]]) -> list[tuple[object, float]]:
+    """``candidates`` as (key, text); returns (key, score) best first, scores in 0..1."""
+    if not candidates:
+        return []
+    q = _analyse(query or "")
+    docs = [_analyse(text or "") for _, text in candidates]
+    total = len(docs)
+    df: dict[str, int] = {}
+    for doc in docs:
+        for term in doc.terms | {"#" + n for n in doc.numbers}:
+            df[term] = df.get(term, 0) + 1
+
+    def idf(term: str) -> float:
+        return math.log(1.0 + (total + 1) / (df.get(term, 0) + 0.5))
+
+    q_terms = q.terms | {"#" + n for n in q.numbers}
+    q_weights = {t: idf(t) * (1.5 if t.startswith("#") else 1.0) for t in q_terms}
+    q_norm = math.sqrt(sum(w * w for w in q_weights.values()))
+    scored = []
+    for index, ((key, _), doc) in enumerate(zip(candidates, docs, strict=True)):
+        d_terms = doc.terms | {"#" + n for n in doc.numbers}
+        if not q_terms or not d_terms:
+            scored.append((0.0, index, key))
+            continue
+        d_weights = {t: idf(t) * (1.5 if t.startswith("#") else 1.0) for t in d_terms}
+        d_norm = math.sqrt(sum(w * w for w in d_weights.values()))
+        shared = sum(q_weights[t] * d_weights[t] for t in q_terms & d_terms)
+        # A stem that only differs at the end ("deterr" / "deterrent") still counts for a little.
+        partial = 0.0
+        for t in q_terms - d_terms:
+            if len(t) >= 5 and not t.startswith("#"):
+                if any(len(u) >= 5 and (u.startswith(t[:5])) for u in d_terms - q_terms):
+                    partial += 0.5 * q_weights[t] * q_weights[t]
+        cosine = (shared + partial) / (q_norm * d_norm) if q_norm and d_norm else 0.0
+        trigram = (len(q.trigrams & doc.trigrams) / len(q.trigrams | doc.trigrams)) if q.trigrams and doc.trigrams else 0.0
+        value = (1 - _TRIGRAM_WEIGHT) * min(1.0, cosine) + _TRIGRAM_WEIGHT * trigram
+        if q.numbers and doc.numbers and not (q.numbers & doc.numbers):
+            value *= _NEAR_MISS_NUMBERS
+        if q.negated != doc.negated:
+            value *= _NEAR_MISS_NEGATION
+        if shared == 0 and partial == 0:
+            value = 0.0
+        scored.append((round(max(0.0, min(1.0, value)), 6), index, key))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [(key, value) for value, _, key in scored]
