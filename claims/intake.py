@@ -66,7 +66,8 @@ def find_candidates(text: str) -> list[IntakeCandidate]:
     for c in candidates:
         straight = straighten(c.quote)
         quotes.update({c.quote, straight, straight.replace("'", "\u2019")})
-    existing = {_key(c.quote): c for c in Claim.objects.filter(quote__in=list(quotes)).select_related("verdict__rating")}
+    logged = Claim.objects.filter(quote__in=list(quotes)).select_related("verdict__rating")
+    existing = {_key(c.quote): c for c in logged}
     return [
         IntakeCandidate(index=i, candidate=c, segments=_segments(c),
                         speaker=speakers.get(_key(c.speaker)) if c.speaker else None,
