@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,7 +26,6 @@ from claims.textnorm import normalise
 REQUIRED = ("claim", "speaker", "rating", "date", "url")
 OPTIONAL = ("quote", "conclusion", "topics")
 BATCH = 2000
-_url = URLValidator(schemes=["http", "https"])
 
 
 @dataclass
@@ -41,6 +40,7 @@ class ArchiveFormatError(Exception):
     pass
 
 
+@functools.lru_cache(maxsize=4096)  # archives repeat dates a lot
 def _parse_date(value: str) -> dt.date:
     value = value.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y"):
@@ -49,6 +49,14 @@ def _parse_date(value: str) -> dt.date:
         except ValueError:
             continue
     raise ValueError(f"the date “{value}” is not a date (use YYYY-MM-DD)")
+
+
+def _is_http_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value and len(value) <= 2000
 
 
 def _rating_lookup() -> dict[str, Rating]:
@@ -67,8 +75,12 @@ def _slug_for(url: str) -> str:
 class _Speakers:
     def __init__(self):
         self.by_name = {normalise(s.name).casefold(): s for s in Speaker.objects.all()}
+        self.by_raw: dict[str, Speaker] = {}
 
     def get(self, name: str) -> Speaker:
+        speaker = self.by_raw.get(name)
+        if speaker is not None:
+            return speaker
         key = normalise(name).casefold()
         speaker = self.by_name.get(key)
         if speaker is None:
@@ -78,6 +90,7 @@ class _Speakers:
                 slug, n = f"{base}-{n}", n + 1
             speaker = Speaker.objects.create(name=name, slug=slug)
             self.by_name[key] = speaker
+        self.by_raw[name] = speaker
         return speaker
 
 
@@ -142,9 +155,7 @@ def _problem(row: dict, ratings: dict) -> str | None:
         return "the conclusion is longer than 500 characters"
     if len(row["speaker"]) > 200:
         return "the speaker's name is longer than 200 characters"
-    try:
-        _url(row["url"])
-    except ValidationError:
+    if not _is_http_url(row["url"]):
         return f"the url “{row['url'][:100]}” is not an http or https address"
     try:
         date = _parse_date(row["date"])
