@@ -86,8 +86,8 @@ def claimed_figure(text: str) -> dict | None:
     from claims.extraction import find_numbers
 
     for number in find_numbers(text or ""):
-        if number.get("unit") in ("year", "date"):
-            continue
+        if number.get("unit") in ("year", "date", "age"):
+            continue  # when something happened, or how old someone is: not the figure being claimed
         return number
     return None
 

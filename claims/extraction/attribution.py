@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claims.extraction.lexicon import (
     BETWEEN_SUBJECT_AND_VERB,
@@ -34,17 +35,21 @@ from claims.extraction.lexicon import (
     SPOKES,
     TITLE_HEADS,
     TITLE_WORDS,
+    word_set,
 )
 
 _TOKEN = re.compile(r"[^\W_](?:[\w'’\-.]*[^\W_])?|[^\w\s]")
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*"
 _RUN = re.compile(
     rf"{_CAP}(?:[ \u00a0]+(?:(?:of|for|de|van|von|der|den|bin|al|el|da|di|du|le|la|del|ibn)[ \u00a0]+)?{_CAP})*")
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,7})\)")
 _APPOSITIVE = re.compile(r",\s+([^,.;:()\"“”\[\]]{2,90}?)\s*(?=[,.;:)]|$)")
-_DETERMINERS = frozenset("the a an his her their its our this that".split())
-_CONNECTORS = frozenset("of for from at to by on".split())
-_PASSIVE = frozenset("is are was were be been being".split())
+_DETERMINERS = word_set("the a an his her their its our this that")
+_CONNECTORS = word_set("of for from at to by on")
+_PARTICLES = word_set("de van von der den bin al el da di du le la del ibn ter")
+_PASSIVE = word_set("is are was were be been being")
 _MAX_LOOKBACK_SENTENCES = 3
+_SUBJECT_WINDOW = 240  # characters before a verb that can hold its subject and an appositive
 
 
 @dataclass(slots=True)
@@ -70,6 +75,7 @@ def tokenize(text: str, lo: int, hi: int) -> list[Tok]:
     return [Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
 
 
+@lru_cache(maxsize=65536)
 def _base(word: str) -> str:
     """"Iraq’s" → "iraq"; "Mr." → "mr"."""
     low = word.lower().rstrip(".")
@@ -155,9 +161,17 @@ class Entities:
             # "Delaney, 58, has opposed …": a surname alone, once the full name is known.
             if run.name.lower() in self._surnames:
                 self._add_person(run, self._resolve_single(run.name, run.start, None))
+        self.aliases: dict[str, str] = {}
+        for org in self.orgs:
+            m = _ACRONYM_AFTER.match(text, org.end)
+            if m and m.group(1) != org.name:
+                self.aliases.setdefault(m.group(1), org.name)  # "British Medical Association (BMA)"
         self._org_names = {o.name.lower() for o in self.orgs}
         self.persons.sort(key=lambda p: p.start)
         self._person_starts = [p.start for p in self.persons]
+        self._mentions: dict[str, list[Mention]] = {}
+        for mention in self.persons:
+            self._mentions.setdefault(mention.name, []).append(mention)
         self._org_starts = [o.start for o in self.orgs]
 
     # --- building -------------------------------------------------------------------------
@@ -240,7 +254,7 @@ class Entities:
         name = self.text[name_toks[0].start:name_toks[-1].end]
         bases = [_base(t.text) for t in name_toks]
         if any(b in ORG_WORDS for b in bases) or (len(name_toks) == 1 and (
-                name_toks[0].text.isupper() and len(name_toks[0].text) > 1 or bases[0] in PARTIES)):
+                (name_toks[0].text.isupper() and len(name_toks[0].text) > 1) or bases[0] in PARTIES)):
             return _Run("org", name, None, None, start, end, False)
         if honorific is None and not title and (
                 any(b in PLACE_WORDS or b in COMMON_CAPS or b in PARTIES for b in bases)
@@ -257,8 +271,9 @@ class Entities:
         if not entries and honorific in {"sir", "dame", "lord", "lady"}:
             entries = self._firstnames.get(key)
         if entries:
-            before = [name for start, name in entries if start < pos]
-            return before[-1] if before else entries[0][1]
+            # Entries are in text order: the latest full mention before ``pos``, else the first one.
+            i = bisect_left(entries, (pos, "")) - 1
+            return entries[i][1] if i >= 0 else entries[0][1]
         if honorific in KEEP_HONORIFICS:
             return f"{honorific.capitalize()} {word}"
         return word
@@ -282,11 +297,10 @@ class Entities:
         if name in self._roles:
             return self._roles[name]
         role = None
-        for mention in self.persons:
-            if mention.name == name:
-                role = mention.title or self.role_at(mention.start, mention.end)
-                if role:
-                    break
+        for mention in self._mentions.get(name, ()):
+            role = mention.title or self.role_at(mention.start, mention.end)
+            if role:
+                break
         self._roles[name] = role
         return role
 
@@ -327,9 +341,6 @@ class Entities:
                 break
         return _party_trimmed(role, self.text)
 
-    def gender(self, name: str) -> str | None:
-        return self._gender.get(name)
-
     def resolve_pronoun(self, pronoun: str, pos: int) -> Speaker | None:
         pronoun = pronoun.lower()
         if pronoun in {"it", "they"}:
@@ -344,22 +355,22 @@ class Entities:
             lo, hi = self._sentences[k]
             if back == 0:
                 hi = min(hi, pos)
-            found = [p for p in self._persons_between(lo, hi)
+            found = [p for p in self.persons_between(lo, hi)
                      if not self.in_quote(p.start) and self._gender.get(p.name, wanted) == wanted]
             if not found:
                 continue
             if back == 0:
-                return self._speaker_for(found[0])
-            first = found[0]
-            # The subject of the previous sentence, when it opens the sentence, is the likeliest referent;
-            # otherwise the last person named ("… was criticised by … Chris Philp. He said: …").
-            lead = tokenize(self.text, lo, first.start)
-            if len(lead) <= 6 and not any(t.text == "," for t in lead):
-                return self._speaker_for(first)
-            return self._speaker_for(found[-1])
+                chosen = found[0]
+            else:
+                # The subject of the previous sentence, when it opens the sentence, is the likeliest referent;
+                # otherwise the last person named ("… was criticised by … Chris Philp. He said: …").
+                lead = tokenize(self.text, lo, found[0].start)
+                chosen = found[0] if len(lead) <= 6 and not any(t.text == "," for t in lead) else found[-1]
+            self._gender.setdefault(chosen.name, wanted)
+            return self._speaker_for(chosen)
         return None
 
-    def _persons_between(self, lo: int, hi: int) -> list[Mention]:
+    def persons_between(self, lo: int, hi: int) -> list[Mention]:
         i = bisect_left(self._person_starts, lo)
         j = bisect_left(self._person_starts, hi)
         return self.persons[i:j]
@@ -404,7 +415,7 @@ class Entities:
 
     def subject_before(self, lo: int, hi: int) -> Speaker | None:
         """The speaker named by the noun phrase that ends at ``hi`` (just before the verb)."""
-        toks = tokenize(self.text, lo, hi)
+        toks = tokenize(self.text, max(lo, hi - _SUBJECT_WINDOW), hi)
         while toks and toks[-1].lower in BETWEEN_SUBJECT_AND_VERB:
             toks.pop()
         if toks and toks[-1].lower in _PASSIVE:
@@ -419,9 +430,9 @@ class Entities:
             if opening is None:
                 return None
             inner = toks[opening + 1:-1]
-            if inner and inner[0].lower not in {"who", "which", "whose", "speaking", "writing", "asked"}:
-                if inner[0].lower in _DETERMINERS or any(_is_role_head(t.text) for t in inner):
-                    appositive = appositive_role(self.text, inner[0].start, inner[-1].end)
+            if (inner and inner[0].lower not in {"who", "which", "whose", "speaking", "writing", "asked"}
+                    and (inner[0].lower in _DETERMINERS or any(_is_role_head(t.text) for t in inner))):
+                appositive = appositive_role(self.text, inner[0].start, inner[-1].end)
             toks = toks[:opening]
         np: list[Tok] = []
         for k in range(len(toks) - 1, -1, -1):
@@ -430,9 +441,9 @@ class Entities:
                 if tok.lower in PRONOUNS and not np:
                     np.insert(0, tok)
                     break
-                if tok.lower in NP_STOP:
-                    if not (tok.lower == "and" and np and np[0].cap and k > 0 and toks[k - 1].cap):
-                        break  # "and" only inside a name: "Department for Work and Pensions"
+                # "and" only inside a name: "Department for Work and Pensions"
+                if tok.lower in NP_STOP and not (tok.lower == "and" and np and np[0].cap and k > 0 and toks[k - 1].cap):
+                    break
                 np.insert(0, tok)
                 if len(np) >= 10:
                     break
@@ -504,8 +515,9 @@ class Entities:
             return Speaker(None, np[0].text, "group")
         # The phrase ends in a name: "Conservative shadow home secretary Chris Philp", "the Home Office".
         j = len(np)
-        while j > 0 and (np[j - 1].cap or (np[j - 1].lower in _CONNECTORS and j > 1 and np[j - 2].cap
-                                           and j < len(np))):
+        while j > 0 and (np[j - 1].cap or (j > 1 and j < len(np) and (
+                (np[j - 1].lower in {"of", "for"} and np[j - 2].cap)
+                or (np[j - 1].lower in _PARTICLES and (np[j - 2].cap or np[j - 2].lower in _PARTICLES))))):
             j -= 1
         run_toks, before = np[j:], np[:j]
         if run_toks:
@@ -514,7 +526,10 @@ class Entities:
             if before and before[-1].lower in {"for", "of", "at", "from"} and len(before) > 1:
                 head = _base(before[-2].text)
                 run = self.parse_run(run_toks)
-                if head in SPOKES and run is not None and run.kind != "person":
+                speaks_for = head in SPOKES or head in GROUPS or head.rstrip("s") in ROLE_HEADS
+                if speaks_for and run is not None and (
+                        (head in SPOKES and run.kind != "person") or before[-1].lower in {"at", "from"}):
+                    # "a spokesman for the Home Office", "analysts at Capital Economics"
                     role_toks = [t for t in before[:-1] if t.lower not in _DETERMINERS]
                     return Speaker(run.name, self.text[role_toks[0].start:role_toks[-1].end], "org")
                 if head in ROLE_HEADS:
@@ -526,7 +541,7 @@ class Entities:
             if run.kind == "title":
                 return self.resolve_role(run.title or run.name, pos)
             if run.kind == "org":
-                return Speaker(run.name, None, "org")
+                return Speaker(self.aliases.get(run.name, run.name), None, "org")
             speaker = self._person(run) if run.kind == "person" else self._unknown(run)
             if speaker.kind == "person" and not run.title:
                 role = self._role_before(before)
@@ -537,6 +552,14 @@ class Entities:
         org_toks = _cap_run(np, from_end=True, anywhere=True)
         phrase = self.text[np[0].start:np[-1].end]
         if head in SPOKES:
+            if org_toks and _possessive(org_toks[-1].text):
+                last = org_toks[-1]
+                run = self.parse_run([*org_toks[:-1], Tok(last.text[:-2], last.start, last.end - 2)])
+                if run is not None and run.kind in {"person", "unknown"}:
+                    owner = self._person(run) if run.kind == "person" else self._unknown(run)
+                    return Speaker(owner.name, np[-1].text, owner.kind)  # "the prime minister's spokesman"
+                if run is not None and run.kind == "org":
+                    return Speaker(run.name, np[-1].text, "org")
             if org_toks:
                 run = self.parse_run(org_toks)
                 if run is not None and run.kind in {"org", "unknown"}:
@@ -603,9 +626,7 @@ def _cap_run(toks: list[Tok], *, from_end: bool, anywhere: bool = False) -> list
     for k, tok in enumerate(seq):
         if (tok.lower in _DETERMINERS or tok.lower in _CONNECTORS) and not from_end and not run:
             continue
-        if tok.cap:
-            run.append(tok)
-        elif run and tok.lower in {"of", "for", "and", "&"} and k + 1 < len(seq) and seq[k + 1].cap:
+        if tok.cap or (run and tok.lower in {"of", "for", "and", "&"} and k + 1 < len(seq) and seq[k + 1].cap):
             run.append(tok)
         else:
             break

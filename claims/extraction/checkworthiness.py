@@ -5,93 +5,129 @@ and trends, superlatives ("the worst … in our history"), causal claims, time p
 sweeping quantifiers ("barely any", "most"). Opinions, promises, pleasantries and questions
 score low. Each signal adds to the score with diminishing returns, each damper scales it down,
 so the score stays in 0..1 and ranks rather than classifies.
+
+Each signal is a set of single words plus a few phrases. The words are looked up in the claim's
+word set; a phrase is searched for only when its first word is present, which keeps scoring
+cheap enough for whole archives.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from claims.extraction.numbers import MONTHS, NOT_QUANTITIES
 
-_FIRST = re.compile(r"(?:^|\(\?:|\|)([a-z0-9])")
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_MONEY = frozenset({"GBP", "USD", "EUR", "JPY", "AUD", "CAD", "NZD", "HKD"})
 
 
-def _any(*alternatives: str) -> re.Pattern:
-    """Whole-word alternatives, matched against lower-cased text.
+@dataclass(frozen=True)
+class Cue:
+    words: frozenset[str]
+    triggers: frozenset[str]
+    phrases: re.Pattern | None
 
-    A look-ahead on the letters the alternatives can start with lets ``re`` skip ahead quickly;
-    those letters are over-approximated from the pattern text, which is safe.
-    """
-    letters: set[str] = set()
-    for alt in alternatives:
-        if not alt[0].isalnum() and not alt.startswith("(?:"):
-            letters = set()
-            break
-        letters.update(_FIRST.findall(alt))
-    guard = "(?=[" + "".join(sorted(letters)) + "])" if letters else ""
-    return re.compile(guard + r"\b(?:" + "|".join(alternatives) + r")\b")
+    def count(self, text: str, words: set[str], tokens: list[str]) -> int:
+        hits = sum(1 for t in tokens if t in self.words)
+        if self.phrases is not None and not self.triggers.isdisjoint(words):
+            hits += len(self.phrases.findall(text))
+        return hits
+
+    def found(self, text: str, words: set[str]) -> bool:
+        if not self.words.isdisjoint(words):
+            return True
+        return (self.phrases is not None and not self.triggers.isdisjoint(words)
+                and self.phrases.search(text) is not None)
 
 
-COMPARISON = _any(
-    r"(?:more|less|fewer|greater|higher|lower|bigger|smaller|larger|better|worse|cheaper|faster|slower|"
-    r"longer|shorter|older|younger|richer|poorer|stronger|weaker)\s+than",
-    r"as\s+(?:many|much|few|little|high|low)\s+as", r"compared\s+(?:with|to)", r"(?:down|up)\s+from",
-    r"ris(?:e|es|ing|en)", r"rose", r"f[ae]ll(?:s|ing|en)?", r"increas(?:e|es|ed|ing)", r"decreas(?:e|es|ed|ing)",
-    r"declin(?:e|es|ed|ing)", r"drop(?:s|ped|ping)?", r"doubled", r"tripled", r"trebled", r"halved",
-    r"soar(?:s|ed|ing)?", r"surg(?:e|es|ed|ing)", r"plummet(?:s|ed|ing)?", r"grew", r"grow(?:s|ing|n)",
-    r"slash(?:ed|es|ing)", r"cut(?:s|ting)?\s+(?:by|from|to)", r"twice\s+as", r"times\s+(?:more|as)",
-    r"record\s+(?:high|low|level)s?", r"than\s+(?:ever|any|before|last|in)",
+def _cue(words: str, *phrases: tuple[str, str]) -> Cue:
+    """``phrases`` as (first words, rest of the pattern): "compared" + r"\\s+(?:with|to)"."""
+    triggers: set[str] = set()
+    parts = []
+    for first, rest in phrases:
+        firsts = first.split()
+        triggers.update(firsts)
+        parts.append(r"\b(?:" + "|".join(firsts) + ")" + rest)
+    pattern = re.compile("|".join(parts)) if parts else None
+    return Cue(frozenset(words.split()), frozenset(triggers), pattern)
+
+
+_COMPARATIVES = ("more less fewer greater higher lower bigger smaller larger better worse cheaper faster slower "
+                 "longer shorter older younger richer poorer stronger weaker")
+COMPARISON = _cue(
+    "rise rises rising risen rose fall falls falling fallen fell increase increases increased increasing "
+    "decrease decreases decreased decreasing decline declines declined declining drop drops dropped dropping "
+    "doubled tripled trebled halved quadrupled soar soars soared soaring surge surges surged surging plummet "
+    "plummets plummeted plummeting grew grow grows growing grown slashed slashing flatlined flatlining "
+    "stagnated stagnating outstripped overtaken overtook compared",
+    (_COMPARATIVES, r"\b[^.;]{0,30}?\bthan\b"),
+    ("as", r"\s+(?:many|much|few|little|high|low)\s+as\b"),
+    ("down up", r"\s+from\b"),
+    ("cut cuts", r"\s+(?:by|from|to)\b"),
+    ("twice times", r"\s+(?:as|more|higher|lower)\b"),
+    ("record", r"\s+(?:high|low|level)s?\b"),
 )
-SUPERLATIVE = _any(
-    r"worst", r"best", r"biggest", r"largest", r"highest", r"lowest", r"greatest", r"smallest", r"fastest",
-    r"slowest", r"longest", r"shortest", r"deadliest", r"strongest", r"weakest", r"richest", r"poorest",
-    r"cheapest", r"(?:the\s+)?most\s+(?!of\b|people\b|would\b|will\b|are\b|were\b|have\b)[a-z]{4,}",
-    r"(?:the\s+)?least\s+[a-z]{4,}", r"record(?:-breaking)?", r"unprecedented",
-    r"in\s+(?:our|its|their|the\s+country['’]s|british|uk|us|living)\s+(?:history|memory)", r"of\s+all\s+time",
-    r"ever\s+(?:recorded|seen)", r"first\s+time", r"never\s+before",
+SUPERLATIVE = _cue(
+    "worst best biggest largest highest lowest greatest smallest fastest slowest longest shortest deadliest "
+    "strongest weakest richest poorest cheapest record record-breaking unprecedented steepest sharpest "
+    "fairest hardest toughest",
+    ("most", r"\s+(?!of\b|people\b|would\b|will\b|are\b|were\b|have\b|likely\b)[a-z]{4,}"),
+    ("least", r"\s+[a-z]{4,}"),
+    ("in", r"\s+(?:our|its|their|the\s+country['’]s|british|uk|us|living)\s+(?:history|memory)\b"),
+    ("of", r"\s+all\s+time\b"),
+    ("ever", r"\s+(?:recorded|seen)\b"),
+    ("first", r"\s+time\b"),
+    ("never", r"\s+before\b"),
 )
-CAUSAL = _any(
-    r"because(?:\s+of)?", r"due\s+to", r"caus(?:e|es|ed|ing)", r"le(?:d|ads?|ading)\s+to", r"result(?:s|ed|ing)?\s+in",
-    r"as\s+a\s+(?:direct\s+)?result", r"thanks\s+to", r"driv(?:e|es|en|ing)", r"drove", r"fuel(?:s|led|ling)",
-    r"blam(?:e|es|ed|ing)", r"consequences?", r"responsible\s+for", r"means?\s+that", r"therefore",
-    r"linked\s+to", r"contribut(?:e|es|ed|ing)\s+to", r"which\s+is\s+why", r"that\s+is\s+why",
-    r"created\s+the\s+conditions", r"in\s+order\s+to", r"so\s+that", r"deter(?:s|red|rent|rents)?",
-    r"(?:will|would)\s+(?:allow|stop|reduce|cut|increase|prevent|save)",
+CAUSAL = _cue(
+    "because cause causes caused causing therefore drive drives driven driving drove fuel fuels fuelled "
+    "fuelling blame blames blamed blaming consequence consequences deter deters deterred deterrent deterrents",
+    ("due", r"\s+to\b"), ("led leads lead leading", r"\s+to\b"), ("result results resulted resulting", r"\s+in\b"),
+    ("as", r"\s+a\s+(?:direct\s+)?result\b"), ("thanks linked", r"\s+to\b"),
+    ("responsible", r"\s+for\b"), ("means mean", r"\s+that\b"), ("which that", r"\s+is\s+why\b"),
+    ("contribute contributes contributed contributing", r"\s+to\b"), ("created", r"\s+the\s+conditions\b"),
+    ("in", r"\s+order\s+to\b"), ("so", r"\s+that\b"),
+    ("will would", r"\s+(?:allow|stop|reduce|cut|increase|prevent|save|lift|create)\b"),
 )
-TIME_PERIOD = re.compile(
-    r"\b(?:in\s+the\s+(?:year|months?|weeks?|decade)\s+to|since|last\s+(?:year|month|week|decade)|"
-    r"this\s+(?:year|month|week)|(?:over|in|during)\s+the\s+(?:past|last|previous|next)\s+\w+|"
-    r"previous\s+(?:year|month|quarter)|per\s+(?:year|month|week|day)|a\s+(?:year|month|week|day)|"
-    r"each\s+(?:year|month)|every\s+(?:year|month)|annual(?:ly)?|(?:short\s+)?time\s+in\s+(?:power|office)|"
-    r"(?:19|20)\d\d|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b",
+TIME_PERIOD = _cue(
+    "since annual annually yearly monthly decade decades " + " ".join(sorted(MONTHS)),
+    ("in", r"\s+the\s+(?:year|months?|weeks?|decade)\s+to\b"),
+    ("last this previous", r"\s+(?:year|month|week|decade|quarter)\b"),
+    ("over in during", r"\s+the\s+(?:past|last|previous|next)\s+\w+"),
+    ("per a each every", r"\s+(?:year|month|week|day)\b"),
+    ("time", r"\s+in\s+(?:power|office)\b"),
 )
-QUANTIFIER = _any(
-    r"barely\s+any", r"hardly\s+any", r"almost\s+(?:all|no|every|none)", r"nearly\s+(?:all|every|half)",
-    r"the\s+(?:vast\s+)?majority", r"most\s+(?:of|would|will|are|were|have|people)", r"none", r"nobody", r"no\s+one",
-    r"every\s+(?:single\s+)?\w+", r"all\s+(?:of\s+)?(?:the\s+)?\w+s\b", r"never", r"always", r"only",
-    r"dozens\s+of", r"hundreds\s+of", r"thousands\s+of", r"millions\s+of", r"billions\s+of", r"many",
+QUANTIFIER = _cue(
+    "none nobody never always only majority many dozens hundreds thousands millions billions",
+    ("barely hardly", r"\s+any\b"), ("almost nearly", r"\s+(?:all|no|every|none|half)\b"),
+    ("most", r"\s+(?:of|would|will|are|were|have|people)\b"), ("no", r"\s+one\b"),
+    ("every", r"\s+(?:single\s+)?\w+"), ("all", r"\s+(?:of\s+)?(?:the\s+)?\w+s\b"),
 )
-OPINION = _any(
-    r"i\s+(?:think|believe|feel|hope|suspect|fear)", r"we\s+(?:think|believe|feel|hope)", r"in\s+(?:my|our)\s+view",
-    r"(?:i\s+am|i['’]m|we\s+are|we['’]re)\s+(?:sure|confident|convinced|concerned|worried)", r"hopefully",
-    r"should", r"must", r"ought\s+to", r"need\s+to", r"important(?:ce)?", r"vital", r"crucial", r"essential",
-    r"disgrace(?:ful)?", r"shameful", r"sham", r"ridiculous", r"absurd", r"outrageous", r"measly", r"shocking",
-    r"appalling", r"scandal(?:ous)?", r"nonsense", r"pathetic", r"chaos", r"surrender(?:ed)?", r"betray(?:al|ed)?",
-    r"brilliant", r"fantastic", r"wonderful", r"terrible", r"awful", r"excellent", r"deserve[sd]?", r"clearly",
-    r"obviously", r"to\s+look\s+tough", r"boast(?:s|ed|ing)?", r"serious", r"real\s+results",
+OPINION = _cue(
+    "hopefully should must vital crucial essential important importance disgrace disgraceful shameful sham "
+    "ridiculous absurd outrageous measly shocking appalling scandal scandalous nonsense pathetic chaos "
+    "surrender surrendered betrayal betrayed brilliant fantastic wonderful terrible awful excellent deserve "
+    "deserves deserved clearly obviously boast boasts boasted boasting serious ashamed",
+    ("i we", r"\s+(?:think|believe|feel|hope|suspect|fear)\b"), ("in", r"\s+(?:my|our)\s+view\b"),
+    ("i i'm i’m we we're we’re", r"(?:\s+am|\s+are)?\s+(?:sure|confident|convinced|concerned|worried)\b"),
+    ("ought need", r"\s+to\b"), ("to", r"\s+look\s+tough\b"), ("real", r"\s+results\b"),
 )
-PROMISE = _any(
-    r"(?:we|i)\s+(?:will|shall|are\s+going\s+to|am\s+going\s+to|intend\s+to|plan\s+to|are\s+determined\s+to)",
-    r"we['’]ll", r"i['’]ll", r"(?:only|a)\s+(?:the\s+)?\w+\s+(?:government\s+)?will\s+(?:stop|restore|deliver|fix|end|build|cut|bring|protect|make|get|take)",
-    r"(?:pledge|promise|vow)(?:s|d)?", r"commit(?:s|ted)?\s+to", r"(?:we|i)\s+(?:are|am)\s+committed",
+PROMISE = _cue(
+    "pledge pledges pledged promise promises promised vow vows vowed we'll we’ll i'll i’ll",
+    ("we i", r"\s+(?:will|shall|are\s+going\s+to|am\s+going\s+to|intend\s+to|plan\s+to|are\s+determined\s+to)\b"),
+    ("only", r"\s+(?:the\s+)?\w+\s+(?:government\s+)?will\b"),
+    ("commit commits committed", r"\s+to\b"), ("we i", r"\s+(?:are|am)\s+committed\b"),
 )
-PLEASANTRY = _any(
-    r"thank(?:s|ful)?", r"grateful", r"delighted", r"pleased", r"proud", r"honou?red", r"welcom(?:e|es|ed|ing)",
-    r"congratulat\w*", r"look(?:ing)?\s+forward", r"testament", r"partnership", r"friendship", r"reinforces?",
-    r"privilege", r"pleasure", r"enduring", r"warm(?:ly)?", r"happy\s+to", r"celebrat\w+", r"excited",
-    r"best\s+wishes", r"condolences", r"thoughts\s+(?:are|go)\s+with", r"first-hand", r"working\s+together",
-    r"stronger\s+relationships?", r"strengthen\w*", r"deepen\w*", r"co-?operation", r"shared\s+challenges",
-    r"trust", r"commitment", r"counterparts", r"diplomacy",
+PLEASANTRY = _cue(
+    "thank thanks thankful grateful delighted pleased proud honoured honored welcome welcomes welcomed "
+    "welcoming partnership friendship reinforces reinforce privilege pleasure enduring warm warmly excited "
+    "condolences first-hand strengthen strengthens strengthening strengthened deepen deepening co-operation "
+    "cooperation trust commitment counterparts diplomacy testament",
+    ("congratulate congratulates congratulated congratulations", r""),
+    ("look looking", r"\s+forward\b"), ("happy great", r"\s+to\b"), ("best", r"\s+wishes\b"),
+    ("thoughts", r"\s+(?:are|go)\s+with\b"), ("working", r"\s+together\b"),
+    ("stronger", r"\s+relationships?\b"), ("shared", r"\s+challenges\b"),
 )
 
 _POSITIVE = {
@@ -112,7 +148,6 @@ _DAMPERS = {
     "short": 0.7,
     "unattributed": 0.9,
 }
-_WORD = re.compile(r"\w+")
 
 
 def score(text: str, numbers: list[dict], *, promise: bool = False, attributed: bool = True) -> tuple[float, list[str]]:
@@ -123,31 +158,32 @@ def score(text: str, numbers: list[dict], *, promise: bool = False, attributed: 
         reasons.append("contains a number")
         if any(n["unit"] in {"%", "percentage points"} for n in counts):
             reasons.append("percentage")
-        if any(n["unit"] in {"GBP", "USD", "EUR", "JPY", "AUD", "CAD", "NZD", "HKD"} for n in counts):
+        if any(n["unit"] in _MONEY for n in counts):
             reasons.append("money")
     text = text.lower()
-    if COMPARISON.search(text):
+    tokens = _WORD.findall(text)
+    words = set(tokens)
+    if COMPARISON.found(text, words):
         reasons.append("comparison")
-    if SUPERLATIVE.search(text):
+    if SUPERLATIVE.found(text, words):
         reasons.append("superlative")
-    if CAUSAL.search(text):
+    if CAUSAL.found(text, words):
         reasons.append("causal claim")
-    if TIME_PERIOD.search(text) or any(n["unit"] == "year" for n in numbers):
+    if TIME_PERIOD.found(text, words) or any(n["unit"] == "year" for n in numbers):
         reasons.append("time period")
-    if QUANTIFIER.search(text):
+    if QUANTIFIER.found(text, words):
         reasons.append("quantifier")
-    pleasantries = len(PLEASANTRY.findall(text))
-    words = len(_WORD.findall(text))
-    if OPINION.search(text):
+    if OPINION.found(text, words):
         reasons.append("opinion")
-    if promise or PROMISE.search(text):
+    if promise or PROMISE.found(text, words):
         reasons.append("promise")
     # One warm word in a long factual sentence is not a pleasantry; two, or one in a short one, is.
-    if pleasantries >= 2 or (pleasantries and words < 15):
+    warm = PLEASANTRY.count(text, words, tokens)
+    if warm >= 2 or (warm and len(tokens) < 15):
         reasons.append("pleasantry")
     if text.rstrip("\"”’' ").endswith("?"):
         reasons.append("question")
-    if words < 6:
+    if len(tokens) < 5:
         reasons.append("short")
     if not attributed:
         reasons.append("unattributed")

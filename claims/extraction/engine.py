@@ -17,6 +17,7 @@ from claims.extraction.lexicon import (
     ADVERBIAL,
     ALL_VERBS,
     DATA_VERBS,
+    INVERTING_VERBS,
     PROMISE_VERBS,
     QUOTE_VERBS,
     REPORTED_BAD_START,
@@ -24,19 +25,26 @@ from claims.extraction.lexicon import (
     TELL_OBJECT,
     TELL_VERBS,
     VERB_RE,
+    word_set,
 )
 from claims.extraction.numbers import NOT_QUANTITIES, find_numbers
 from claims.extraction.quotes import Quote, Segment, find_quotes
 from claims.extraction.text import Paragraph, paragraphs, sentences
+from claims.extraction.trie import trie_pattern
 
 MIN_QUOTE_WORDS = 4  # shorter quotations are scare quotes or labels ("the “swift” return")
 MIN_CLAUSE_WORDS = 4
 MIN_SENTENCE_WORDS = 5  # a quote becomes one candidate per sentence; shorter sentences join a neighbour
 
 _QUOTE_MARKS = "\"“”„«»‘’'"
-_ACCORDING = re.compile(r"\baccording\s+to\b", re.IGNORECASE)
-_VERB_FIRST = re.compile(r"\s*[,—–-]?\s*(" + "|".join(sorted(ALL_VERBS, key=len, reverse=True)) + r")\b")
+_PARTICIPLE = re.compile(r"\b(?:adding|saying|insisting|warning|arguing|claiming|explaining|noting|stressing)\b")
+_DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,40}(?:,[^()\n]{1,40})?\s*\([^()\n]{1,40}\)\s*[-–—]+\s*")
+_ACCORDING = re.compile(r"(?=[Aa])\b[Aa]ccording\s+to\b")
+_VERB_FIRST = re.compile(r"\s*[,—–-]?\s*(" + trie_pattern(ALL_VERBS) + r")\b")
 _THAT = re.compile(r"\s*[,:]?\s*(?:that\b)?\s*")
+_ATTRIBUTION_END = re.compile(r"[.!?;](?=\s|$)|[\"“”‘]")
+_SENTENCE_MARK = re.compile(r"[.!?]")
+_THAT_FOLLOWS = re.compile(r"\s+that\b")
 _CLAUSE_TRAIL = ".!?…;:, \t\u00a0\r\n"
 _WORDS = re.compile(r"[^\W_][\w'’-]*")
 
@@ -57,8 +65,17 @@ class Candidate:
         return asdict(self)
 
 
+_DURATIONS = word_set("seconds minutes hours days weeks months years decades")
+
+
+def _is_figure(number: dict) -> bool:
+    """A number worth checking on its own: not a year, an age or a plain duration ("five days")."""
+    unit = number["unit"]
+    return unit not in NOT_QUANTITIES and (unit or "").lower() not in _DURATIONS
+
+
 def _count_words(text: str, lo: int, hi: int) -> int:
-    return sum(1 for _ in _WORDS.finditer(text, lo, hi))
+    return len(_WORDS.findall(text, lo, hi))
 
 
 def _trim(text: str, lo: int, hi: int, trail: str = " \t\u00a0\r\n") -> tuple[int, int]:
@@ -145,8 +162,8 @@ class _Extractor:
                 continue
             speaker = self.attribute(q, previous, speakers[i - 1] if i else None)
             speakers.append(speaker)
-            if not para.prose and speaker is None and len(q.segments) == 1:
-                continue  # a label or subheading in quote marks, not a claim
+            if speaker is None and len(q.segments) == 1 and (not para.prose or self._title(q.first)):
+                continue  # a label, subheading or title in quote marks, not a claim
             for seg in q.segments:
                 self.quote_spans.append((seg.open_mark, seg.close_mark + 1 if seg.close_mark is not None else seg.end))
                 for lo, hi in self.split_quote(seg):
@@ -155,12 +172,20 @@ class _Extractor:
                 self.speaker_by_para[q.last.para] = speaker
         self.quote_spans.sort()
 
+    def _title(self, seg: Segment) -> bool:
+        """“Stop The Boats Now”, “The Road To Ruin”: a title or slogan, not a statement."""
+        words = _WORDS.findall(self.text, seg.start, seg.end)
+        if len(words) > 8 or self.text[seg.start:seg.end].rstrip(" ,")[-1:] in ".!?":
+            return False
+        capitals = sum(1 for w in words if w[0].isupper())
+        return capitals * 10 >= len(words) * 6
+
     def _interrupted(self, a: Quote, b: Quote) -> bool:
         """“We will,” she said, “stop them.”: two pieces of one quotation around its attribution."""
         if a.last.close_mark is None or a.last.para != b.first.para:
             return False
         between = self.text[a.last.close_mark + 1:b.first.open_mark]
-        return len(between) < 80 and not re.search(r"[.!?]", between) and bool(VERB_RE.search(between))
+        return len(between) < 80 and not _SENTENCE_MARK.search(between) and bool(VERB_RE.search(between))
 
     def split_quote(self, seg: Segment) -> list[tuple[int, int]]:
         lo, hi = _trim(self.text, seg.start, seg.end, " \t\u00a0\r\n,")
@@ -185,6 +210,10 @@ class _Extractor:
         if same_para_previous:
             lo = max(lo, previous.last.close_mark + 1)
         speaker = self.before_quote(lo, first.open_mark)
+        if speaker is None and same_para_previous and _PARTICIPLE.search(text, lo, first.open_mark):
+            # 'He said the claim was "untrue", adding: “…”': the subject of the whole sentence.
+            start = max(para.start, self.sentence_at(previous.first.open_mark)[0])
+            speaker = previous_speaker or self.before_quote(start, previous.first.open_mark)
         if speaker is None and q.last.close_mark is not None:
             speaker = self.after_quote(q.last)
         if speaker is not None:
@@ -209,7 +238,7 @@ class _Extractor:
         if not spans:
             return None
         lo, hi = spans[-1]
-        persons = [m for m in self.entities._persons_between(lo, hi) if not self.entities.in_quote(m.start)]
+        persons = [m for m in self.entities.persons_between(lo, hi) if not self.entities.in_quote(m.start)]
         if len(persons) == 1 or (persons and len({m.name for m in persons}) == 1):
             name = persons[-1].name
             return Speaker(name, self.entities.role_of(name), "person")
@@ -241,7 +270,7 @@ class _Extractor:
         close = seg.close_mark
         para = self.paras[seg.para]
         hi = min(para.end, close + 200)
-        stop = re.compile(r"[.!?;](?=\s|$)|[\"“”‘]").search(text, close + 1, hi)
+        stop = _ATTRIBUTION_END.search(text, close + 1, hi)
         if stop:
             hi = stop.start()
         after = close + 1
@@ -284,9 +313,10 @@ class _Extractor:
                     continue
                 if self.reported_in(lo, hi):
                     continue
-                if any(n["unit"] not in NOT_QUANTITIES for n in self.numbers_in(lo, hi)) and _count_words(self.text, lo, hi) >= 6:
+                if any(_is_figure(n) for n in self.numbers_in(lo, hi)) and _count_words(self.text, lo, hi) >= 6:
                     s, e = _trim(self.text, lo, hi, _CLAUSE_TRAIL)
-                    self.add(s, e, "reported", None)
+                    dateline = _DATELINE.match(self.text, s, e)
+                    self.add(dateline.end() if dateline else s, e, "reported", None)
 
     def reported_in(self, lo: int, hi: int) -> bool:
         text = self.text
@@ -305,33 +335,36 @@ class _Extractor:
             if verb in QUOTE_VERBS and verb not in SPEECH_VERBS and verb not in DATA_VERBS:
                 continue
             before = text[lo:v.start()].rstrip()
-            if before.endswith((",", "—", "–")) and len(before) > 0:
-                # "…, said the Treasury." with the claim before the comma
-                speaker = self.entities.subject_after(v.end(), hi)
-                if speaker is not None and _count_words(text, lo, lo + len(before)) >= MIN_CLAUSE_WORDS:
-                    if self._clause(lo, lo + len(before) - 1, speaker):
-                        return True
-                # otherwise the comma closes an appositive: "The analysis, seen by …, found that …"
             speaker = self.entities.subject_before(lo, v.start())
+            if speaker is None and before.endswith((",", "—", "–")) and verb in INVERTING_VERBS:
+                # "Bus services have been cut by a quarter, said the Local Government Association."
+                speaker = self.entities.subject_after(v.end(), hi)
+                if (speaker is not None and _count_words(text, lo, lo + len(before)) >= MIN_CLAUSE_WORDS
+                        and self._clause(lo, lo + len(before) - 1, speaker)):
+                    return True
+                continue
             if speaker is None:
                 continue
-            if verb in DATA_VERBS and verb not in SPEECH_VERBS and speaker.kind not in {"org", "data"}:
-                continue
             pos = v.end()
+            if (verb in DATA_VERBS and verb not in SPEECH_VERBS and speaker.kind not in {"org", "data"}
+                    and not _THAT_FOLLOWS.match(text, pos, hi)):
+                continue  # "Police found a knife" is not a claim; "researchers found that …" is
             if verb in TELL_VERBS:
                 obj = TELL_OBJECT.match(text, pos, hi)
                 if not obj:
                     continue
                 pos = obj.end()
             pos = ADVERBIAL.match(text, pos, hi).end()
+            rest = text[pos:hi].strip(_CLAUSE_TRAIL + "”’\"'")
+            if not rest or text[pos] == ",":
+                # "The plan will cost £2bn, the Treasury said." / "…, official data showed on Thursday, …"
+                comma = self._comma_before_subject(lo, v.start())
+                if comma is not None and self._clause(lo, comma, speaker):
+                    return True
+                if not rest:
+                    continue
             pos = _THAT.match(text, pos, hi).end()
-            ended = not text[pos:hi].strip(_CLAUSE_TRAIL + "”’\"'")
-            if ended or text[pos] in _QUOTE_MARKS:
-                if ended:
-                    # "The plan will cost £2bn, the Treasury said."
-                    comma = self._comma_before_subject(lo, v.start())
-                    if comma is not None and self._clause(lo, comma, speaker):
-                        return True
+            if pos >= hi or text[pos] in _QUOTE_MARKS:
                 continue
             if self._clause(pos, hi, speaker, promise=verb in PROMISE_VERBS):
                 return True
@@ -347,6 +380,9 @@ class _Extractor:
         if speaker is None:
             return False
         s, e = _trim(self.text, lo, hi, _CLAUSE_TRAIL)
+        dateline = _DATELINE.match(self.text, s, e)
+        if dateline:
+            s = dateline.end()  # "LONDON (Reuters) - "
         # A closing quote mark left at the end without its opening one is not part of the clause.
         while e > s and self.text[e - 1] in "”’\"'" and not any(c in self.text[s:e - 1] for c in "“‘\"'"):
             e -= 1

@@ -12,19 +12,22 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_SKIP = frozenset(
+from claims.extraction.lexicon import word_set
+
+_SKIP = word_set(
     "script style noscript template nav header footer aside figure figcaption form button select option "
-    "textarea svg canvas iframe object embed audio video picture source map dialog menu head title".split())
-_BLOCK = frozenset(
+    "textarea svg canvas iframe object embed audio video picture source map dialog menu head title")
+_BLOCK = word_set(
     "p div section article main li ul ol dl dt dd blockquote pre h1 h2 h3 h4 h5 h6 table tr td th tbody "
-    "thead tfoot caption address hr br body html center details summary".split())
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+    "thead tfoot caption address hr br body html center details summary")
+_VOID = word_set("area base br col embed hr img input link meta param source track wbr")
 _FURNITURE_HINT = re.compile(
     r"(?:^|[\s_-])(?:related|share|sharing|social|newsletter|signup|sign-up|subscribe|advert|advertisement|ad|ads|"
     r"promo|promoted|sponsor|sponsored|caption|credit|byline|breadcrumbs?|comments?|cookie|consent|read-?more|"
     r"more-on|recommended|outbrain|taboola|most-read|most-popular|trending|tags|topics|author-bio|paywall|"
     r"twitter-tweet|instagram-media|tiktok-embed|embed|video|player|gallery|toolbar|hidden|visually-hidden|"
-    r"sr-only|skip-link|footer|header|nav|sidebar|aside|popup|modal)(?:$|[\s_-])",
+    r"sr-only|skip-link|footer|header|nav|sidebar|aside|popup|modal|links|tag|tag-list|author|timestamp|date|"
+    r"meta|podcast|live-updates|correction-notice)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")

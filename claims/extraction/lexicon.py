@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from claims.extraction.trie import trie_pattern
 
-def _words(text: str) -> frozenset[str]:
+
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as one space-separated string (easier to read and edit than a list)."""
     return frozenset(text.split())
 
 
 # Verbs that report what a person or organisation said or claimed (followed by a clause or a quote).
-SPEECH_VERBS = _words(
+SPEECH_VERBS = word_set(
     "said says say told tells tell added adds claimed claims claim argued argues argue warned warns warn "
     "insisted insists insist stated states explained explains declared declares announced announces "
     "admitted admits acknowledged acknowledges stressed stresses noted notes suggested suggests suggest "
@@ -20,45 +23,47 @@ SPEECH_VERBS = _words(
     "countered counters recalled recalls emphasised emphasized emphasises emphasizes asserted asserts "
     "remarked observed continued continues replied replies responded responds commented comments")
 # Verbs that only introduce a quotation, never a reported clause ("described it as “…”").
-QUOTE_VERBS = _words(
+QUOTE_VERBS = word_set(
     "described describes called calls branded brands dubbed labelled labeled hailed condemned asked asks "
     "joked quipped concluded began went urged urges blasted slammed accused")
 # Verbs a document or a set of figures can take ("Home Office figures showed …").
-DATA_VERBS = _words(
+DATA_VERBS = word_set(
     "show shows showed shown found finds find revealed reveals suggest suggests suggested indicate indicates "
     "indicated estimate estimates estimated said says reported reports put puts")
-PROMISE_VERBS = _words("promised promises pledged pledges vowed vows")
-TELL_VERBS = _words("told tells tell")
+# Verbs that can come before their subject after a comma ("…, said the Treasury.").
+INVERTING_VERBS = word_set("said says added adds argued argues claimed claims warned warns insisted insists noted "
+                         "notes wrote writes explained explains continued continues replied replies")
+PROMISE_VERBS = word_set("promised promises pledged pledges vowed vows")
+TELL_VERBS = word_set("told tells tell")
 
 ALL_VERBS = SPEECH_VERBS | QUOTE_VERBS | DATA_VERBS
 # The look-ahead on first letters lets ``re`` skip quickly through text that cannot match.
 VERB_RE = re.compile(
-    "(?=[" + "".join(sorted({v[0] for v in ALL_VERBS})) + r"])(?<![\w'’-])(?:"
-    + "|".join(sorted(ALL_VERBS, key=len, reverse=True)) + r")\b")
+    "(?=[" + "".join(sorted({v[0] for v in ALL_VERBS})) + r"])(?<![\w'’-])" + trie_pattern(ALL_VERBS) + r"\b")
 
-PRONOUNS = _words("he she they it")
-MALE = _words("mr sir lord king prince he him his")
-FEMALE = _words("mrs ms miss dame lady baroness queen princess she her")
+PRONOUNS = word_set("he she they it")
+MALE = word_set("mr sir lord king prince he him his")
+FEMALE = word_set("mrs ms miss dame lady baroness queen princess she her")
 
-HONORIFICS = _words(
+HONORIFICS = word_set(
     "mr mrs ms miss mx dr sir dame lord lady baroness baron prof professor rev reverend cllr councillor "
     "judge king queen prince princess pope sheikh gen col capt sgt det insp supt")
 # Honorifics that are part of how a person is named ("Lord Cameron"); the rest are dropped.
-KEEP_HONORIFICS = _words("lord lady baroness baron king queen prince princess pope sheikh")
+KEEP_HONORIFICS = word_set("lord lady baroness baron king queen prince princess pope sheikh")
 # Honorifics that also say what the person does ("Councillor Joan Hartley").
-ROLE_HONORIFICS = _words("cllr councillor prof professor judge rev reverend gen col capt sgt det insp supt")
+ROLE_HONORIFICS = word_set("cllr councillor prof professor judge rev reverend gen col capt sgt det insp supt")
 # Capitalised titles that can stand before a name ("Home Secretary Yvette Cooper").
-TITLE_WORDS = _words(
+TITLE_WORDS = word_set(
     "prime minister ministers secretary shadow deputy home foreign health education defence defense justice "
     "business culture transport environment work pensions treasury chief vice first attorney general solicitor "
     "speaker leader opposition chancellor president state mayor governor senator ambassador commissioner "
     "secretary-general office exchequer cabinet immigration security policing border borders safeguarding "
     "economic financial energy interior trade junior senior acting interim former ex-minister mp mep msp "
     "minister-president vice-president chairman chairwoman chair director executive")
-TITLE_HEADS = _words(
+TITLE_HEADS = word_set(
     "minister secretary chancellor president leader speaker mayor governor senator ambassador commissioner "
     "general secretary-general mp mep msp chairman chairwoman chair director vice-president")
-ROLE_HEADS = _words(
+ROLE_HEADS = word_set(
     "minister ministers secretary chancellor president premier leader mp mps mep msp mla peer spokesperson "
     "spokesman spokeswoman spokespeople chair chairman chairwoman chairperson director chief executive officer "
     "governor mayor senator congressman congresswoman representative ambassador commissioner deputy head adviser "
@@ -70,31 +75,31 @@ ROLE_HEADS = _words(
     "superintendent inspector constable commander officer coroner prosecutor chairs economist councillor "
     "professor cllr")
 # Heads that speak for an organisation rather than being a named person ("a Home Office spokesperson").
-SPOKES = _words(
+SPOKES = word_set(
     "spokesperson spokesman spokeswoman spokespeople source sources official officials insider insiders aide "
     "aides statement representative representatives")
 # Documents and figures as a source ("Home Office statistics said …").
-DATA_NOUNS = _words(
+DATA_NOUNS = word_set(
     "statistics stats figures figure data report reports study studies survey surveys poll polls research "
     "analysis estimates estimate numbers documents document letter statement review audit assessment "
     "projections forecasts forecast findings")
 # Singular institutions that speak in their own name ("the government said").
-INSTITUTIONS = _words(
+INSTITUTIONS = word_set(
     "government department ministry police council party company firm union charity committee commission "
     "agency regulator watchdog authority board trust bank court army military opposition campaign "
     "organisation organization group club team prosecutors coastguard")
 # Plural or vague groups: a source, but not a speaker one can name ("critics said").
-GROUPS = _words(
+GROUPS = word_set(
     "critics campaigners experts officials analysts economists residents opponents supporters ministers mps "
     "people voters witnesses scientists researchers doctors teachers parents unions charities activists "
     "observers insiders sources allies rivals members leaders politicians diplomats authorities lawyers "
     "police officers")
 
-PARTIES = _words(
+PARTIES = word_set(
     "conservative conservatives tory tories labour liberal democrat democrats lib dem snp green greens reform "
     "uk plaid cymru dup republican republicans democratic independent sinn féin fein alliance")
 
-ORG_WORDS = _words(
+ORG_WORDS = word_set(
     "office department ministry party council commission agency authority service services trust bank "
     "institute institution foundation union association committee court police constabulary board university "
     "college society federation confederation group company corporation corp ltd plc inc llc network fund "
@@ -106,13 +111,13 @@ ORG_WORDS = _words(
     "airlines railways rail motors pharmaceuticals herald gazette journal magazine radio television tv "
     "observatory think-tank institute academy fellowship secretariat directorate inspectorate ombudsman "
     "foundation bureau consultancy commissioner's")
-PLACE_WORDS = _words(
+PLACE_WORDS = word_set(
     "kingdom states channel sea ocean road avenue lane square city county island islands republic north south "
     "east west northern southern eastern western middle central new great saint st mount lake river valley "
     "bay coast gulf strait airport station park bridge europe africa asia america")
 
 # Capitalised words that start sentences or clauses and are never part of a name.
-COMMON_CAPS = _words(
+COMMON_CAPS = word_set(
     "the a an however but and or in on at earlier later meanwhile this that these those it he she they we i you "
     "his her their our its my your when while after before if as since for from with without under over last "
     "next yesterday today tonight tomorrow monday tuesday wednesday thursday friday saturday sunday january "
@@ -125,7 +130,7 @@ COMMON_CAPS = _words(
     "getty pa copyright share follow sign subscribe")
 
 # Lower-case words that end a noun phrase when reading back from a verb.
-NP_STOP = _words(
+NP_STOP = word_set(
     "and but or nor that which who whom whose when while where as if because since so than then though "
     "although unless until after before during in on by with into onto upon about against between among "
     "through without within is are was were be been being has have had do does did will would could should "
@@ -134,7 +139,7 @@ NP_STOP = _words(
     "he she they we i you him her them us me one once both either neither each every yesterday today "
     "tonight tomorrow now later earlier")
 # Adverbs and auxiliaries allowed between a subject and its verb ("Mr Jarvis also said").
-BETWEEN_SUBJECT_AND_VERB = _words(
+BETWEEN_SUBJECT_AND_VERB = word_set(
     "also later then previously earlier recently once again further has have had had already has repeatedly "
     "publicly privately separately similarly simply just angrily reportedly quickly directly yesterday today "
     "tonight last week would will could did does do himself herself themselves itself has since however "
@@ -157,6 +162,6 @@ TELL_OBJECT = re.compile(
     r"residents|business\s+leaders|party\s+members|the\s+\w+)"
     r"|[a-z]+(?:\s+[a-z]+)?(?=\s+that\b|\s*:))\b"
 )
-REPORTED_BAD_START = _words(
+REPORTED_BAD_START = word_set(
     "to so nothing goodbye hello thanks thank sorry yes no about of as by when how what why who whether "
     "which if with for from in on at")

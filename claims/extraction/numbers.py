@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import re
 
+from claims.extraction.lexicon import word_set
+from claims.extraction.trie import trie_pattern
+
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -37,23 +40,14 @@ _CURRENCY_WORDS = {"pounds": "GBP", "pound": "GBP", "sterling": "GBP", "dollars"
                    "euros": "EUR", "euro": "EUR", "yen": "JPY", "pence": "GBP", "cents": "USD"}
 _FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
               "fifths": 5, "tenth": 10, "tenths": 10}
-MONTHS = frozenset(
+MONTHS = word_set(
     "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+    "jan feb mar apr jun jul aug sep sept oct nov dec")
 
 NOT_QUANTITIES = frozenset({"year", "age"})
-def _either_case(word: str) -> str:
-    """"two" → "[Tt]wo": the word regex stays case-sensitive, which lets ``re`` skip ahead quickly."""
-    return f"[{word[0].upper()}{word[0]}]{word[1:]}"
-
-
-def _alternation(words) -> str:
-    return "(?:" + "|".join(_either_case(w) for w in sorted(words, key=len, reverse=True)) + ")"
-
-
-_NUM_WORD = _alternation([*_SMALL, *_SCALES, "dozen"])
+_NUM_WORD = trie_pattern([*_SMALL, *_SCALES, "dozen"], either_case=True)
 _AFTER_SCALE = "(?:" + "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion", "trillion")) + ")"
-_FIRST_LETTERS = "".join(sorted({w[0] for w in [*_SMALL, *_SCALES, "dozen", "a", *_FRACTIONS]}))
+_FIRST_LETTERS = "".join(sorted({w[0] for w in [*_SMALL, *_SCALES, "dozen", *_FRACTIONS]}))
 
 _DIGITS = r"\d{1,3}(?:[,\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _DIGIT_NUMBER = re.compile(
@@ -62,52 +56,53 @@ _DIGIT_NUMBER = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 # Number words joined by spaces, hyphens or "and" ("two hundred and fifty", "twenty-five thousand"),
-# and fractions ("half", "a third", "two-thirds").
+# and fractions ("half", "two-thirds"). A leading "a" ("a third", "a million") is picked up afterwards:
+# starting the pattern with it would make every "a" in the text a place to try.
 _WORD_NUMBER = re.compile(
     rf"""(?=[{_FIRST_LETTERS}{_FIRST_LETTERS.upper()}])(?<![\w\-])
     (?:
-      (?P<fraction>(?:(?P<fnum>{_alternation(["a", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                                               "nine"])})[\s-]+)?
-        (?P<fword>{_alternation(_FRACTIONS)})\b)
+      (?P<fraction>(?:(?P<fnum>{trie_pattern(["one", "two", "three", "four", "five", "six", "seven", "eight",
+                                               "nine"], either_case=True)})[\s-]+)?
+        (?P<fword>{trie_pattern(_FRACTIONS, either_case=True)})\b)
       |
-      (?P<words>(?:[Aa]\s+(?=hundred|thousand|million|billion|trillion|dozen))?
-        {_NUM_WORD}(?:(?:{_AFTER_SCALE}\s+and\s+|[\s-]+){_NUM_WORD}\b)*\b)
+      (?P<words>{_NUM_WORD}(?:(?:{_AFTER_SCALE}\s+and\s+|[\s-]+){_NUM_WORD}\b)*\b)
     )""",
     re.VERBOSE,
 )
+_A_BEFORE = re.compile(r"(?<![\w-])[Aa][ \u00a0]+$")
 _PERCENT = re.compile(r"\s?%|\s(?:per\s?cent|percent)\b|\s(?:percentage\s)?points?\b", re.IGNORECASE)
 _ONE_IN = re.compile(rf"\s+in\s+(?:(?P<d>\d+)|(?P<w>{_NUM_WORD}))\b")
 _GLUED = re.compile(r"[^\W_]+")  # letters or digits stuck to a number: "10km", "1st", "10am", "5G"
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’\-]*)")
 _AGE_AFTER = re.compile(r"[\s-]years?[\s-]old\b", re.IGNORECASE)
-_PREV_WORD = re.compile(r"([^\W\d_][\w'’]*)[\s,]*$")
-_IDENT_BEFORE = re.compile(
-    r"\b(?:article|section|clause|chapter|page|pages|no|number|room|flight|route|act|part|paragraph|rule|"
-    r"level|tier|stage|phase|grade|form|line|platform|gate|version|covid|ward|block|band|category|schedule)"
-    r"\.?\s*$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[,\u00a0\u202f\u2009]")
+# Words before a number that make it a label, not a quantity ("Article 50", "Covid 19", "tier 3").
+_IDENTIFIER_WORDS = word_set(
+    "article section clause chapter page pages no number room flight route act part paragraph rule level tier "
+    "stage phase grade form line platform gate version covid ward block band category schedule")
 
-_YEAR_CUES = frozenset(
+_YEAR_CUES = word_set(
     "in since by until till during before after between from of year years spring summer autumn winter "
-    "fall early late mid end start beginning the class budget election season".split()) | MONTHS
+    "fall early late mid end start beginning the class budget election season") | MONTHS
 # Words that end a counted noun phrase: function words, auxiliaries and other non-nouns.
-_STOP = frozenset(
+_STOP = word_set(
     "the a an of in on at to from by for with and or but nor than as per that which who whom whose this these "
     "those is are was were be been being have has had will would could should may might can must shall do "
     "does did not no more less fewer over under up down into onto since last next each every all any some "
     "such so too very just only also even still yet about around roughly nearly almost approximately "
     "across between among among after before during while when where because if though although it its "
     "their his her our your my they them we you he she i me us him there here then now ago out off "
-    "again away back per cent percent a-year times time".split())
-_VERBISH = frozenset(
+    "again away back per cent percent a-year times time")
+_VERBISH = word_set(
     "rose fell grew went came got made took saw say says said keep keeps kept remain remains remained "
     "face faces live lives die dies need needs want wants work works arrive arrives become became "
-    "left leave leaves cross crosses crossing hit hits rise rises fall falls".split())
-_IRREGULAR_PLURALS = frozenset(
+    "left leave leaves cross crosses crossing hit hits rise rises fall falls")
+_IRREGULAR_PLURALS = word_set(
     "people children men women staff police personnel cattle sheep fish data media teeth feet mice "
-    "geese aircraft crew folk offspring".split())
-_MEASURES = frozenset(
+    "geese aircraft crew folk offspring")
+_MEASURES = word_set(
     "km kg mg ml cm mm kwh mwh gwh twh gw mw kw ft lb lbs oz mph kph sq ha acres metres meters miles "
-    "tonnes tons litres liters hours minutes seconds days weeks months years decades centuries".split())
+    "tonnes tons litres liters hours minutes seconds days weeks months years decades centuries")
 
 
 def _to_number(value: float) -> int | float:
@@ -187,9 +182,17 @@ def _counted_noun(text: str, pos: int, value: float) -> tuple[str | None, int]:
     return text[words[0][1]:words[-1][2]], words[-1][2]
 
 
-def _previous_word(text: str, start: int) -> str:
-    m = _PREV_WORD.search(text, max(0, start - 24), start)
-    return m.group(1).lower() if m else ""
+def _previous_word(text: str, start: int, *, keep_case: bool = False) -> str:
+    """The word before ``start``, skipping spaces and commas ("" at a sentence or clause break)."""
+    i = start
+    floor = max(0, start - 40)
+    while i > floor and text[i - 1] in " ,\t\u00a0":
+        i -= 1
+    j = i
+    while j > floor and (text[j - 1].isalpha() or text[j - 1] in "'’"):
+        j -= 1
+    word = text[j:i]
+    return word if keep_case else word.lower()
 
 
 def _next_word(text: str, end: int) -> str:
@@ -221,9 +224,8 @@ def _is_age(text: str, start: int, end: int, value: float) -> bool:
     if _AGE_AFTER.match(text, end) or _previous_word(text, start) == "aged":
         return True
     # A number alone between commas straight after a capitalised name.
-    name = _PREV_WORD.search(text, max(0, start - 30), start)
-    return (text[start - 2:start] == ", " and text[end:end + 1] == "," and name is not None
-            and name.group(1)[:1].isupper())
+    return (text[start - 2:start] == ", " and text[end:end + 1] == ","
+            and _previous_word(text, start, keep_case=True)[:1].isupper())
 
 
 def _is_day_of_month(text: str, start: int, end: int, value: float) -> bool:
@@ -235,7 +237,13 @@ def _is_day_of_month(text: str, start: int, end: int, value: float) -> bool:
 
 
 def _currency_before(text: str, start: int) -> tuple[str | None, int]:
-    if start == 0 or text[start - 1] not in "£$€¥ ":
+    if start == 0:
+        return None, start
+    before = text[start - 1]
+    if before == " ":
+        if start < 2 or text[start - 2] not in "£$€¥":
+            return None, start
+    elif before not in "£$€¥":
         return None, start
     for sign in ("NZ$", "HK$", "US$", "A$", "C$", "£", "$", "€", "¥"):
         n = len(sign)
@@ -267,9 +275,14 @@ def _after_quantity(text: str, start: int, end: int, value: float, currency: str
     return _result(text, start, end, value, unit)
 
 
+def _match_start(m: re.Match) -> int:
+    return m.start()
+
+
 def find_numbers(text: str) -> list[dict]:
     """Every quantity in ``text`` with its unit, in order of position (see the module notes)."""
-    matches = sorted([*_DIGIT_NUMBER.finditer(text), *_WORD_NUMBER.finditer(text)], key=lambda m: m.start())
+    matches = [*_DIGIT_NUMBER.finditer(text), *_WORD_NUMBER.finditer(text)]
+    matches.sort(key=_match_start)
     found: list[dict] = []
     taken = 0
     for m in matches:
@@ -290,9 +303,9 @@ def find_numbers(text: str) -> list[dict]:
 def _digit_quantity(text: str, m: re.Match) -> dict | None:
     start, end = m.span("digits")
     raw = m.group("digits")
-    if _IDENT_BEFORE.search(text, max(0, start - 16), start):
+    if start and _previous_word(text, start).rstrip(".") in _IDENTIFIER_WORDS and text[start - 1] in " \u00a0":
         return None
-    value = float(re.sub(r"[,\u00a0\u202f\u2009]", "", raw))
+    value = float(raw if raw.isdigit() else _SEPARATORS.sub("", raw))
     currency, money_start = _currency_before(text, start)
     scale_end = end
     if m.group("abbr"):
@@ -327,12 +340,21 @@ def _digit_quantity(text: str, m: re.Match) -> dict | None:
     return _after_quantity(text, start, scale_end, value, None)
 
 
+def _a_before(text: str, start: int) -> int | None:
+    """Where a leading "a" starts ("a million", "a third"), if there is one."""
+    m = _A_BEFORE.search(text, max(0, start - 4), start)
+    return m.start() if m else None
+
+
 def _word_quantity(text: str, m: re.Match) -> dict | None:
     start = m.start("words")
     words = _trim_word_number(m.group("words"))
     end = start + len(words)
-    if start > 0 and text[start - 1] == "-":
-        return None
+    first = words.split(None, 1)[0].lower()
+    if first in _SCALES or first == "dozen":
+        a = _a_before(text, start)
+        if a is not None:
+            words, start = text[a:end], a
     value = parse_number_words(words)
     if value is None:
         return None
@@ -356,12 +378,17 @@ def _one_in(text: str, start: int, m: re.Match) -> dict | None:
 def _fraction(text: str, m: re.Match) -> dict | None:
     word = m.group("fword").lower()
     count_word = (m.group("fnum") or "").lower()
-    if word not in {"half", "halves"} and not count_word:
-        return None  # "the third time", "the first quarter": ordinals, not fractions
     if m.start() > 0 and text[m.start() - 1] == "-":
         return None
+    start = m.start()
+    if not count_word:
+        a = _a_before(text, start)
+        if a is not None:
+            start, count_word = a, "a"
+    if word not in {"half", "halves"} and not count_word:
+        return None  # "the third time", "the first quarter": ordinals, not fractions
     count = 1.0 if count_word in {"", "a", "one"} else float(_SMALL[count_word])
-    return _result(text, m.start(), m.end(), count / _FRACTIONS[word], "fraction")
+    return _result(text, start, m.end(), count / _FRACTIONS[word], "fraction")
 
 
 def quantities(numbers: list[dict]) -> list[dict]:

@@ -112,12 +112,14 @@ def rank(query: str, candidates: list[tuple[object, str]]) -> list[tuple[object,
         shared = sum(q_weights[t] * d_weights[t] for t in q_terms & d_terms)
         # A stem that only differs at the end ("deterr" / "deterrent") still counts for a little.
         partial = 0.0
+        unmatched = d_terms - q_terms
         for t in q_terms - d_terms:
-            if len(t) >= 5 and not t.startswith("#"):
-                if any(len(u) >= 5 and (u.startswith(t[:5])) for u in d_terms - q_terms):
-                    partial += 0.5 * q_weights[t] * q_weights[t]
+            if len(t) >= 5 and not t.startswith("#") and any(len(u) >= 5 and u.startswith(t[:5]) for u in unmatched):
+                partial += 0.5 * q_weights[t] * q_weights[t]
         cosine = (shared + partial) / (q_norm * d_norm) if q_norm and d_norm else 0.0
-        trigram = (len(q.trigrams & doc.trigrams) / len(q.trigrams | doc.trigrams)) if q.trigrams and doc.trigrams else 0.0
+        trigram = 0.0
+        if q.trigrams and doc.trigrams:
+            trigram = len(q.trigrams & doc.trigrams) / len(q.trigrams | doc.trigrams)
         value = (1 - _TRIGRAM_WEIGHT) * min(1.0, cosine) + _TRIGRAM_WEIGHT * trigram
         if q.numbers and doc.numbers and not (q.numbers & doc.numbers):
             value *= _NEAR_MISS_NUMBERS

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-STOP_WORDS = frozenset(
+from claims.extraction.lexicon import word_set
+
+STOP_WORDS = word_set(
     """a about above after again against all am an and any are aren't as at be because been before being
     below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
     during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here
@@ -21,7 +23,7 @@ STOP_WORDS = frozenset(
     very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while
     who who's whom why why's will with won't would wouldn't you you'd you'll you're you've your yours yourself
     yourselves also just said says say told according mr mrs ms dr sir would could may might shall must
-    one""".split())
+    one""")
 # Negations change what a claim says: they are kept as words, never dropped as stop words.
 NEGATIONS = frozenset({"no", "not", "never", "none", "nobody", "nothing", "neither", "without"})
 
@@ -110,9 +112,7 @@ def stem(word: str) -> str:
     # British -ise spellings stem like American -ize ones ("criticised" = "criticized").
     word = _ISE.sub(r"iz\1", word)
     # Step 1a
-    if word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("ies"):
+    if word.endswith("sses") or word.endswith("ies"):
         word = word[:-2]
     elif word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from claims.extraction.lexicon import word_set
+
 _LINE = re.compile(r"[^\r\n]+")
-_OPENERS = "\"“„«‘'‟"
-_CLOSERS = "\"”»’'"
 _TRAILING = "\"”»’')]*_ \t\u00a0"
 _TERMINAL = ".!?…:;"
 
@@ -35,10 +35,10 @@ _CAPTION_TAIL = re.compile(
     r"[(/|]\s*(?:getty(?:\s+images)?|pa(?:\s+(?:wire|media|archive))?|reuters|afp|ap|epa|shutterstock|alamy)\)?)\s*$",
     re.IGNORECASE,
 )
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = word_set(
     "mr mrs ms dr prof st sr jr gen col lt sgt capt cmdr rev hon gov sen rep no nos vs etc e.g i.e "
     "jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp approx est fig vol pp ca cf al "
-    "u.s u.k u.n e.u dept govt mt ft".split())
+    "u.s u.k u.n e.u dept govt mt ft")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+[\"“‘'(\[]*(?=[A-Z0-9£$€]|[^\W\d_])")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
@@ -51,9 +51,6 @@ class Paragraph:
     prose: bool  # ends like a sentence, so it is body text rather than a headline or a label
     furniture: bool = False  # byline, caption, "Read more", list of other headlines: never a source of claims
     headline: bool = False
-
-    def text(self, text: str) -> str:
-        return text[self.start:self.end]
 
 
 def _ends_like_prose(line: str) -> bool:
@@ -140,7 +137,3 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if trail > lead:
             trimmed.append((s + lead, s + trail))
     return trimmed
-
-
-def word_count(chunk: str) -> int:
-    return len(chunk.split())
