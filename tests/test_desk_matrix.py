@@ -191,7 +191,8 @@ ACTIONS = [
     post("retract", lambda w: f"/desk/claims/{w.published.pk}/retract/", lambda w: {"comment": "Wrong source."},
          journalist=403),
     post("correct", lambda w: f"/desk/claims/{w.published.pk}/correct/",
-         lambda w: {"kind": "correction", "note": "We gave the wrong year.", "conclusion": "Corrected."},
+         lambda w: {"correction-kind": "correction", "correction-note": "We gave the wrong year.",
+                    "correction-conclusion": "Corrected."},
          journalist=403),
     # The rating scale (editors)
     page("ratings", lambda w: "/desk/ratings/", journalist=403),
@@ -326,7 +327,8 @@ def _state_actions(w, assignee) -> dict:
         "reopen": ("post", f"/desk/claims/{c.pk}/reopen/", {"comment": "New facts."}),
         "retract": ("post", f"/desk/claims/{c.pk}/retract/", {"comment": "The source was wrong."}),
         "correct": ("post", f"/desk/claims/{c.pk}/correct/",
-                    {"kind": "correction", "note": "We gave the wrong year.", "conclusion": "Corrected."}),
+                    {"correction-kind": "correction", "correction-note": "We gave the wrong year.",
+                     "correction-conclusion": "Corrected."}),
     }
 
 
