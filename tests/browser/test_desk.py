@@ -195,3 +195,22 @@ def test_it_converts_a_tip_into_a_claim(page: Page, live_server, journalist_user
     tip.refresh_from_db()
     assert tip.status == Tip.TipStatus.CONVERTED
     assert tip.claim.speaker == speaker
+
+
+def test_it_has_no_serious_accessibility_violations_in_the_workspace(page: Page, live_server, journalist_user):
+    from tests.browser.test_sign_in import _serious_violations
+
+    claim = factories.ClaimFactory(researching=True, assignee=journalist_user, quote="Crossings rose by 20% this year.")
+    factories.EvidenceFactory(claim=claim, numeric=True)
+    factories.AnnotationFactory(claim=claim, author=journalist_user, start=0, end=9)
+    factories.VerdictFactory(claim=claim, author=journalist_user)
+    factories.ReplyAttemptFactory(claim=claim)
+    signed_in(page, live_server, journalist_user)
+    for path in (f"/desk/claims/{claim.pk}/", "/desk/claims/new/", "/desk/intake/", "/desk/tips/",
+                 "/desk/speakers/"):
+        page.goto(f"{live_server.url}{path}")
+        assert _serious_violations(page) == [], path
+    page.goto(f"{live_server.url}/desk/claims/{claim.pk}/")
+    page.get_by_role("button", name="Add evidence").click()
+    expect(page.locator("#evidence-add-form")).to_be_visible()
+    assert _serious_violations(page) == []
