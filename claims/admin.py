@@ -161,3 +161,18 @@ class TipAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("text", "url", "email")
     readonly_fields = ("created_at",)
+
+
+@admin.register(models.SearchTerm)
+class SearchTermAdmin(admin.ModelAdmin):
+    """Word counts for claim matching: refreshed by imports and `manage.py refresh_search_terms`."""
+
+    list_display = ("lexeme", "ndoc")
+    search_fields = ("lexeme",)
+    ordering = ("ndoc",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
