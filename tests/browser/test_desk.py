@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
 from claims.models import Annotation, Claim, Evidence, Speaker, Status, Tip, Verdict
 from claims.setup import JOURNALISTS
 from tests import factories
+from tests.browser.helpers import serious_violations, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,15 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def journalist_user():
     return factories.UserFactory(username="amira", first_name="Amira", last_name="Khan",
                                  groups=[Group.objects.get(name=JOURNALISTS)])
-
-
-def signed_in(page: Page, live_server, user) -> Page:
-    """Reuse a real session instead of typing the password in every test."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
-    return page
 
 
 def mark_window(page: Page) -> None:
@@ -198,8 +188,6 @@ def test_it_converts_a_tip_into_a_claim(page: Page, live_server, journalist_user
 
 
 def test_it_has_no_serious_accessibility_violations_in_the_workspace(page: Page, live_server, journalist_user):
-    from tests.browser.test_sign_in import _serious_violations
-
     claim = factories.ClaimFactory(researching=True, assignee=journalist_user, quote="Crossings rose by 20% this year.")
     factories.EvidenceFactory(claim=claim, numeric=True)
     factories.AnnotationFactory(claim=claim, author=journalist_user, start=0, end=9)
@@ -209,8 +197,8 @@ def test_it_has_no_serious_accessibility_violations_in_the_workspace(page: Page,
     for path in (f"/desk/claims/{claim.pk}/", "/desk/claims/new/", "/desk/intake/", "/desk/tips/",
                  "/desk/speakers/"):
         page.goto(f"{live_server.url}{path}")
-        assert _serious_violations(page) == [], path
+        assert serious_violations(page) == [], path
     page.goto(f"{live_server.url}/desk/claims/{claim.pk}/")
     page.get_by_role("button", name="Add evidence").click()
     expect(page.locator("#evidence-add-form")).to_be_visible()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from claims.models import Claim, Source, Speaker, Status
 from claims.setup import JOURNALISTS
 from tests import factories
+from tests.browser.helpers import signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,15 +35,6 @@ for coming."
 def journalist_user():
     return factories.UserFactory(username="amira", first_name="Amira", last_name="Khan",
                                  groups=[Group.objects.get(name=JOURNALISTS)])
-
-
-def signed_in(page: Page, live_server, user) -> Page:
-    """A real session cookie instead of typing the password."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
-    return page
 
 
 def test_it_logs_claims_picked_from_a_pasted_article(page: Page, live_server, journalist_user):

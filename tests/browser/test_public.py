@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from claims.models import Claim
 from tests import factories
+from tests.browser.helpers import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,16 +94,6 @@ def test_it_reads_well_on_a_phone_without_sideways_scrolling(page: Page, live_se
         assert width <= PHONE["width"], f"{path} is {width}px wide on a {PHONE['width']}px screen"
 
 
-def _serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    assert results.response["url"] == page.url  # axe really ran, on this page
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_it_has_no_serious_accessibility_violations_on_public_pages(page: Page, live_server, site, viewport):
     if viewport:
@@ -116,16 +106,16 @@ def test_it_has_no_serious_accessibility_violations_on_public_pages(page: Page, 
     ):
         page.goto(f"{live_server.url}{path}")
         expect(ready()).to_be_visible()
-        assert _serious_violations(page) == [], path
+        assert serious_violations(page) == [], path
 
 
 def test_it_has_no_serious_accessibility_violations_on_the_suggest_form(page: Page, live_server, site):
     page.goto(f"{live_server.url}/suggest/")
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.get_by_label("Email").fill("not an address")
     page.get_by_role("button", name="Send suggestion").click()
     expect(page.locator(".field-error").first).to_be_visible()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.get_by_label("Claim").fill("The mayor said turnips cost half as much.")
     page.get_by_label("Email").fill("reader@example.org")
     page.get_by_role("button", name="Send suggestion").click()

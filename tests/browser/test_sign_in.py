@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 from claims.setup import JOURNALISTS
 from tests import factories
+from tests.browser.helpers import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,26 +61,16 @@ def test_it_refuses_a_wrong_password_in_the_browser(page: Page, live_server, jou
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
-def _serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    assert results.response["url"] == page.url  # axe really ran, on this page
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 def test_it_has_no_serious_accessibility_violations_on_sign_in_and_desk(
     page: Page, live_server, journalist_account
 ):
     page.goto(f"{live_server.url}/accounts/login/")
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
 
     _sign_in(page, live_server.url)
     expect(page.get_by_role("heading", name="Desk", exact=True, level=1)).to_be_visible()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
 
     page.get_by_role("link", name="Claims", exact=True).click()
     expect(page.get_by_test_id("claims-table")).to_be_visible()
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []

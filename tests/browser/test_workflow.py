@@ -6,15 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from claims import services
 from claims.models import Claim, Correction, Verdict
 from claims.setup import EDITORS, JOURNALISTS
 from tests import factories
+from tests.browser.helpers import sign_in_context
 from tests.factories import rating
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,11 +28,7 @@ def open_as(browser: Browser, live_server):
         context = browser.new_context()
         contexts.append(context)
         if user is not None:
-            client = Client()
-            client.force_login(user)
-            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
-                                  "url": live_server.url}])
+            sign_in_context(context, live_server, user)
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.set_default_navigation_timeout(15_000)
