@@ -2,22 +2,21 @@
 
 Django's DatabaseCache counts the table and runs a transaction of three statements on every
 ``set``. Public pages write to the cache on every miss, so here ``set`` and ``add`` are one
-PostgreSQL upsert each, and expired rows are culled on one write in ``CULL_EVERY`` rather than
-on all of them.
+PostgreSQL statement each, which also deletes a few expired rows: the table stays small without
+being counted, and a page's query count never depends on housekeeping.
 """
 
 from __future__ import annotations
 
 import base64
 import pickle
-import random
 from datetime import UTC, datetime
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router
 
-CULL_EVERY = 200
+CLEAR_PER_WRITE = 20
 
 
 class UpsertDatabaseCache(DatabaseCache):
@@ -29,20 +28,20 @@ class UpsertDatabaseCache(DatabaseCache):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         table = connection.ops.quote_name(self._table)
-        # add() replaces only an expired entry; set() replaces any.
+        # add() replaces only an expired entry; set() replaces any. The same statement clears a few
+        # expired rows, so the table stays small without counting it (and every write is one query).
         condition = f" WHERE {table}.expires < now()" if only_if_absent else ""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608 - table name from settings
-                "ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires" + condition,
-                [key, encoded, expires.replace(microsecond=0)],
+                f"WITH written AS (INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608
+                "ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires"
+                f"{condition} RETURNING 1), "
+                f"cleared AS (DELETE FROM {table} WHERE cache_key IN (SELECT cache_key FROM {table} "
+                f"WHERE expires < now() AND cache_key <> %s ORDER BY expires LIMIT {CLEAR_PER_WRITE})) "
+                "SELECT count(*) FROM written",
+                [key, encoded, expires.replace(microsecond=0), key],
             )
-            written = cursor.rowcount == 1
-            if random.random() < 1 / CULL_EVERY:
-                cursor.execute("SELECT COUNT(*) FROM " + table)  # noqa: S608
-                count = cursor.fetchone()[0]
-                if count > self._max_entries:
-                    self._cull(db, cursor, datetime.now(UTC).replace(microsecond=0), count)
+            written = cursor.fetchone()[0] == 1
         return written
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

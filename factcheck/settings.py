@@ -127,8 +127,7 @@ if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {
-        "default": {"BACKEND": "factcheck.cache.UpsertDatabaseCache", "LOCATION": "factcheck_cache",
-                    "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000, minimum=100)}}
+        "default": {"BACKEND": "factcheck.cache.UpsertDatabaseCache", "LOCATION": "factcheck_cache"}
     }
 
 # --- Authentication
