@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -80,7 +81,7 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
         "actions": permissions.actions_for(user, claim),
         "can_approve": services.can_approve(user, claim),
         "approvals": services.approvals_in_round(claim),
-        "approvals_needed": services.settings.REVIEW_APPROVALS_REQUIRED,
+        "approvals_needed": settings.REVIEW_APPROVALS_REQUIRED,
         "claim_form": ClaimForm(initial=ClaimForm.initial_for(claim)),
         "verdict_form": VerdictForm(initial={
             "rating": verdict.rating_id if verdict else None, "conclusion": verdict.conclusion if verdict else "",
