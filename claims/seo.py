@@ -25,52 +25,75 @@ def publisher() -> dict:
     return org
 
 
-def _author(speaker: Speaker) -> dict:
-    if speaker.kind == Speaker.Kind.ORGANISATION:
-        return {"@type": "Organization", "name": speaker.name}
-    person = {"@type": "Person", "name": speaker.name}
-    if speaker.role:
-        person["jobTitle"] = speaker.role
-    return person
+# The fields a ClaimReview is made of, as ``.values()`` names them: the data feed reads rows
+# straight from the database, the fact-check page passes its claim through ``review_row``.
+REVIEW_FIELDS = (
+    "slug", "status", "quote", "claim_checked", "date_said", "published_at", "speaker__name", "speaker__kind",
+    "speaker__role", "source__url", "source__title", "verdict__conclusion", "verdict__published_at",
+    "verdict__rating__label", "verdict__rating__value",
+)
+
+
+def review_row(claim: Claim) -> dict:
+    verdict = getattr(claim, "verdict", None)
+    rating = verdict.rating if verdict else None
+    source = claim.source
+    return {
+        "slug": claim.slug, "status": claim.status, "quote": claim.quote, "claim_checked": claim.claim_checked,
+        "date_said": claim.date_said, "published_at": claim.published_at, "speaker__name": claim.speaker.name,
+        "speaker__kind": claim.speaker.kind, "speaker__role": claim.speaker.role,
+        "source__url": source.url if source else None, "source__title": source.title if source else None,
+        "verdict__conclusion": verdict.conclusion if verdict else None,
+        "verdict__published_at": verdict.published_at if verdict else None,
+        "verdict__rating__label": rating.label if rating else None,
+        "verdict__rating__value": rating.value if rating else None,
+    }
 
 
 def claim_review(claim: Claim) -> dict | None:
     """The ClaimReview of a published check; None for anything else (retracted checks emit none)."""
-    verdict = getattr(claim, "verdict", None)
-    if claim.status != "published" or verdict is None or verdict.rating is None:
+    best, worst = getattr(claim, "best_rating", None), getattr(claim, "worst_rating", None)
+    if best is None or worst is None:
+        values = scale_values()
+        best, worst = (max(values), min(values)) if values else (None, None)
+    return claim_review_from_row(review_row(claim), best=best, worst=worst)
+
+
+def claim_review_from_row(row: dict, *, best, worst) -> dict | None:
+    if row["status"] != "published" or row["verdict__rating__label"] is None:
         return None
-    rating = verdict.rating
-    review_rating = {"@type": "Rating", "alternateName": rating.label}
-    if rating.value is not None:
-        best, worst = getattr(claim, "best_rating", None), getattr(claim, "worst_rating", None)
-        if best is None or worst is None:
-            values = scale_values()
-            best, worst = max(values), min(values)
-        review_rating.update({"ratingValue": rating.value, "bestRating": best, "worstRating": worst})
-    item = {"@type": "Claim", "author": _author(claim.speaker)}
-    if claim.date_said:
-        item["datePublished"] = claim.date_said.isoformat()
-    if claim.source and claim.source.url:
-        appearance = {"@type": "CreativeWork", "url": claim.source.url}
-        if claim.source.title:
-            appearance["headline"] = claim.source.title
+    review_rating = {"@type": "Rating", "alternateName": row["verdict__rating__label"]}
+    if row["verdict__rating__value"] is not None and best is not None:
+        review_rating.update({"ratingValue": row["verdict__rating__value"], "bestRating": best, "worstRating": worst})
+    if row["speaker__kind"] == Speaker.Kind.ORGANISATION:
+        author = {"@type": "Organization", "name": row["speaker__name"]}
+    else:
+        author = {"@type": "Person", "name": row["speaker__name"]}
+        if row["speaker__role"]:
+            author["jobTitle"] = row["speaker__role"]
+    item = {"@type": "Claim", "author": author}
+    if row["date_said"]:
+        item["datePublished"] = row["date_said"].isoformat()
+    if row["source__url"]:
+        appearance = {"@type": "CreativeWork", "url": row["source__url"]}
+        if row["source__title"]:
+            appearance["headline"] = row["source__title"]
         item["appearance"] = [appearance]
         item["firstAppearance"] = appearance
-    published = (verdict.published_at or claim.published_at)
+    published = row["verdict__published_at"] or row["published_at"]
     data = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": absolute(claim.get_absolute_url()),
-        "claimReviewed": claim.claim_checked or claim.quote,
+        "url": absolute(f"/claims/{row['slug']}/"),
+        "claimReviewed": row["claim_checked"] or row["quote"],
         "reviewRating": review_rating,
         "itemReviewed": item,
         "author": publisher(),
         "datePublished": timezone.localdate(published).isoformat() if published else None,
     }
-    if verdict.conclusion:
-        data["reviewBody"] = verdict.conclusion
+    if row["verdict__conclusion"]:
+        data["reviewBody"] = row["verdict__conclusion"]
     return data
-
 
 
 def scale_values() -> list:
