@@ -229,7 +229,7 @@ def load_demo() -> tuple[bool, str]:
         topics[name], _ = Topic.objects.get_or_create(name=name, defaults={"slug": name.lower().replace(" ", "-")})
     said = dt.date(2025, 8, 17)
     source = Source.objects.create(
-        url=SOURCE_URL, title="Government strikes returns deal with Iraq", outlet="Example News (demo)",
+        url=SOURCE_URL, title="Government strikes returns deal with Iraq", outlet="Example News",
         published_on=said, kind=Source.Kind.ARTICLE,
     )
     for spec in CLAIMS:
