@@ -150,7 +150,10 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The reader's address: the connection's, or the last hop a trusted reverse proxy appended to
+# X-Forwarded-For (set CLIENT_IP_FROM_PROXY=true only behind such a proxy, or anyone can spoof it).
+CLIENT_IP_FROM_PROXY = env_bool("CLIENT_IP_FROM_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "claims.net.client_address"
 
 # --- Internationalisation
 LANGUAGE_CODE = "en-gb"

@@ -22,6 +22,7 @@ from claims import seo, services
 from claims.figures import comparisons_for
 from claims.forms import SuggestForm
 from claims.models import Claim, Correction, Rating, ReviewVote, Speaker, Topic
+from claims.net import client_address
 from claims.public_cache import public_page
 from claims.textnorm import normalise
 from claims.views.common import page_or_fragment
@@ -234,10 +235,6 @@ def corrections(request: HttpRequest) -> HttpResponse:
     return render(request, "public/corrections.html", {"page": Paginator(items, 50).get_page(request.GET.get("page"))})
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _same_origin(request: HttpRequest) -> bool:
     """The suggestion form carries no CSRF cookie (public pages set none): check the Origin instead."""
     origin = request.headers.get("Origin") or request.headers.get("Referer")
@@ -256,7 +253,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not _same_origin(request):
             raise Http404("Unknown form.")
-        key = f"suggest:{_client_address(request)}:{dt.datetime.now(dt.UTC):%Y%m%d%H}"
+        key = f"suggest:{client_address(request)}:{dt.datetime.now(dt.UTC):%Y%m%d%H}"
         cache.add(key, 0, timeout=3600)
         if cache.get(key, 0) >= settings.SUGGESTIONS_PER_HOUR:
             limited, status = True, 429
