@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 
-def client_address(request) -> str:
+def client_address(request) -> str | None:
     """The connection's address; behind a trusted reverse proxy, the last hop it appended.
 
     Only the rightmost X-Forwarded-For entry was written by our proxy: entries to its left come
@@ -16,4 +16,4 @@ def client_address(request) -> str:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             return hops[-1]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None

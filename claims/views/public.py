@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
@@ -65,11 +65,19 @@ def _listing(request: HttpRequest, queryset, filters: dict | None = None):
 
 
 def _filter_choices() -> dict:
+    # A LIMIT 1 subquery per speaker or topic stops at its first published check (through the
+    # foreign-key index); a join or EXISTS would make PostgreSQL read every claim.
+    def first_public(queryset) -> Subquery:
+        return Subquery(queryset.order_by().values("pk")[:1])
+
+    published = Claim.objects.filter(status="published", imported=False)
+    links = Claim.topics.through.objects.filter(claim__status="published", claim__imported=False)
     return {
         "ratings": Rating.objects.filter(retired=False),
-        "speakers": Speaker.objects.filter(claims__status="published", claims__imported=False).distinct()
-        .only("slug", "name"),
-        "topics": Topic.objects.filter(claims__status="published", claims__imported=False).distinct(),
+        "speakers": Speaker.objects.annotate(first=first_public(published.filter(speaker=OuterRef("pk"))))
+        .filter(first__isnull=False).only("slug", "name"),
+        "topics": Topic.objects.annotate(first=first_public(links.filter(topic=OuterRef("pk"))))
+        .filter(first__isnull=False),
     }
 
 
@@ -253,7 +261,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not _same_origin(request):
             raise Http404("Unknown form.")
-        key = f"suggest:{client_address(request)}:{dt.datetime.now(dt.UTC):%Y%m%d%H}"
+        key = f"suggest:{client_address(request) or 'unknown'}:{dt.datetime.now(dt.UTC):%Y%m%d%H}"
         cache.add(key, 0, timeout=3600)
         if cache.get(key, 0) >= settings.SUGGESTIONS_PER_HOUR:
             limited, status = True, 429
