@@ -158,6 +158,8 @@ class Claim(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
             models.Index(fields=["status", "-published_at"], name="claim_status_published"),
+            # The desk's claims list: most recently changed first.
+            models.Index(fields=["-updated_at", "-id"], name="claim_desk_recent", condition=Q(imported=False)),
             # The public listings: newest public checks first, without reading the rest.
             models.Index(fields=["-published_at", "-id"], name="claim_public_newest",
                          condition=Q(status__in=["published", "retracted"], imported=False)),
