@@ -107,18 +107,10 @@ class ClaimForm(DeskForm):
         }
 
     def service_data(self) -> dict:
+        """What the services take; the source is found or created by them, in their transaction."""
         data = dict(self.cleaned_data)
         data.pop("version", None)
-        url = data.pop("source_url", "")
-        data["source"] = source_for_url(url) if url else None
         return data
-
-
-def source_for_url(url: str) -> Source:
-    source = Source.objects.filter(url=url).order_by("pk").first()
-    if source is None:
-        source = Source.objects.create(url=url, title=url[:300])
-    return source
 
 
 class EvidenceForm(DeskModelForm):

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from claims import permissions, services
 from claims.models import Claim, Source, Speaker
+from claims.services.common import source_for_url
 from claims.textnorm import normalise, straighten
 
 MAX_CANDIDATES = 60
@@ -85,12 +86,10 @@ def log_candidates(*, actor, text: str, picks: list[int], source_url: str = "", 
     chosen = [candidates[i] for i in sorted(set(picks)) if 0 <= i < len(candidates)]
     created = []
     with transaction.atomic():
-        source = None
         if source_url:
-            source = Source.objects.filter(url=source_url).order_by("pk").first()
-        if source is None:
-            source = Source.objects.create(url=source_url, title=(source_title or source_url or "Pasted article")[:300],
-                                           full_text=text, kind=Source.Kind.ARTICLE)
+            source = source_for_url(source_url, title=source_title, full_text=text)
+        else:
+            source = Source.objects.create(title=(source_title or "Pasted article")[:300], full_text=text)
         speakers: dict[str, Speaker] = {}
         for candidate in chosen:
             name = candidate.speaker or "Unknown speaker"

@@ -21,6 +21,7 @@ from claims.models import (
     Evidence,
     ReplyAttempt,
     ReviewVote,
+    Source,
     Speaker,
     Status,
     Verdict,
@@ -861,3 +862,21 @@ def test_it_keeps_reply_attempts_and_notes_open_in_review(journalist):
     assert Annotation.objects.filter(claim=claim).count() == 1
     assert ReplyAttempt.objects.filter(claim=claim).count() == 1
     assert reload(claim).status == "in_review"
+
+
+def test_it_creates_no_source_when_logging_the_claim_fails(journalist):
+    handled = factories.TipFactory(status="converted")
+    with pytest.raises(WrongState):
+        services.claim_create(actor=journalist, quote="Crime fell by half.", speaker=factories.SpeakerFactory(),
+                              source_url="https://news.example.org/never-saved", tip=handled)
+    assert not Source.objects.filter(url="https://news.example.org/never-saved").exists()
+
+
+def test_it_finds_or_creates_the_source_of_a_new_claim(journalist):
+    existing = factories.SourceFactory(url="https://news.example.org/known")
+    known = services.claim_create(actor=journalist, quote="Crime fell by half.", speaker=factories.SpeakerFactory(),
+                                  source_url="https://news.example.org/known")
+    fresh = services.claim_create(actor=journalist, quote="Crime rose.", speaker=factories.SpeakerFactory(),
+                                  source_url="https://news.example.org/fresh")
+    assert known.source == existing
+    assert fresh.source.url == "https://news.example.org/fresh"

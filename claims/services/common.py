@@ -16,6 +16,7 @@ from claims.models import (
     PUBLIC_STATUSES,
     Claim,
     Event,
+    Source,
 )
 from claims.public_cache import bump_generation
 from claims.textnorm import normalise
@@ -122,3 +123,11 @@ def _on_commit_mail(subject: str, body: str, recipients: list[str]) -> None:
 
 def _claim_link(claim: Claim) -> str:
     return f"{settings.SITE_URL}{claim.get_desk_url()}"
+
+
+def source_for_url(url: str, *, title: str = "", full_text: str = "") -> Source:
+    """The source at this address, created on first use (inside the caller's transaction)."""
+    source = Source.objects.filter(url=url).order_by("pk").first()
+    if source is None:
+        source = Source.objects.create(url=url, title=(title or url)[:300], full_text=full_text)
+    return source

@@ -30,15 +30,19 @@ from claims.services.common import (
     _jsonable,
     _lock_claim,
     _unique_slug,
+    source_for_url,
 )
 
 # ---------------------------------------------------------------- claims
 
 def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = "", source=None,
                  date_said=None, topics=(), checkworthiness=None, imported: bool = False,
-                 original_url: str | None = None, tip: Tip | None = None) -> Claim:
+                 original_url: str | None = None, tip: Tip | None = None, source_url: str = "") -> Claim:
+    """Log a claim; ``source_url`` finds or creates its source in the same transaction."""
     permissions.require(actor, "claim_create")
     with transaction.atomic():
+        if source_url:
+            source = source_for_url(source_url)
         if tip is not None:
             tip = Tip.objects.select_for_update().get(pk=tip.pk)
             if tip.status != Tip.TipStatus.NEW:
@@ -66,6 +70,8 @@ def claim_update(*, claim_id: int, actor, version: int | None, data: dict[str, A
         claim = _lock_claim(claim_id)
         permissions.require(actor, "claim_edit", claim)
         _check_version(claim, version, "claim", CLAIM_FIELDS)
+        if "source_url" in data:
+            data = {**data, "source": source_for_url(data["source_url"]) if data["source_url"] else None}
         old_quote = claim.quote
         changes = _apply(claim, data, CLAIM_FIELDS)
         if "topics" in data:

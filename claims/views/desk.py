@@ -109,7 +109,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.service_data()
             claim = services.claim_create(actor=request.user, quote=data["quote"], speaker=data["speaker"],
-                                          claim_checked=data["claim_checked"], source=data["source"],
+                                          claim_checked=data["claim_checked"], source_url=data["source_url"],
                                           date_said=data["date_said"], topics=data["topics"], tip=tip)
             return see_other(claim.get_desk_url())
         status = 422
