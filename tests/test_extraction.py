@@ -700,3 +700,11 @@ def test_titles_in_quote_marks_are_not_claims_but_findings_are():
     none_with(claims, "knife")
     c = one(claims, "skipped meals")
     assert c.speaker is None and c.speaker_role == "Researchers"
+
+
+def test_it_attributes_a_quote_introduced_by_a_participle_to_the_sentence_subject():
+    text = ('Senator Maria Lopez on Tuesday defended her record on jobs, saying unemployment had '
+            '"fallen to its lowest level in fifty years."\n')
+    c = one(claims_of(text), "fallen to its lowest level")
+    assert c.speaker == "Maria Lopez"
+    assert text[c.start:c.end] == c.quote

@@ -252,6 +252,11 @@ class _Extractor:
             speaker = self.entities.subject_before(lo, v.start())
             if speaker is not None:
                 return speaker
+            if v.group().lower().endswith("ing"):
+                # 'Senator Lopez defended her record on Tuesday, saying “…”': the sentence's subject.
+                speaker = self.entities.subject_after(lo, v.start())
+                if speaker is not None and speaker.name:
+                    return speaker
             tail = text[v.end():open_mark]
             if len(tail) < 80 and text[lo:v.start()].strip(" ,—–-") == "":
                 return self.entities.subject_after(v.end(), open_mark)  # “…,” said Mr Jarvis, “…”
