@@ -708,3 +708,12 @@ def test_it_attributes_a_quote_introduced_by_a_participle_to_the_sentence_subjec
     c = one(claims_of(text), "fallen to its lowest level")
     assert c.speaker == "Maria Lopez"
     assert text[c.start:c.end] == c.quote
+
+
+def test_it_keeps_a_role_within_its_own_line():
+    # The headline above has no full stop: its words must not become the leader's role.
+    text = ("Council tax to rise as budget gap widens\n"
+            "Council leader Ahmed Patel said the increase was unavoidable after grants were cut by £12m.\n"
+            '"We are protecting frontline services," Mr Patel said.\n')
+    roles = {c.speaker_role for c in claims_of(text) if c.speaker == "Ahmed Patel"}
+    assert roles == {"Council leader"}

@@ -307,7 +307,8 @@ class Entities:
     def role_at(self, start: int, end: int) -> str | None:
         """The role written next to a name: before it ("Home Office minister Dan Jarvis") or after it
         (", the shadow home secretary,")."""
-        toks = tokenize(self.text, max(0, start - 90), start)
+        line_start = self.text.rfind("\n", 0, start) + 1  # a role never runs on from the line above
+        toks = tokenize(self.text, max(line_start, start - 90), start)
         role = self._role_before(toks)
         if role:
             return role
