@@ -717,3 +717,11 @@ def test_it_keeps_a_role_within_its_own_line():
             '"We are protecting frontline services," Mr Patel said.\n')
     roles = {c.speaker_role for c in claims_of(text) if c.speaker == "Ahmed Patel"}
     assert roles == {"Council leader"}
+
+
+def test_it_gives_the_name_between_commas_and_keeps_the_phrase_before_as_the_role():
+    text = "But the party's energy spokesperson, Priya Nair, said bills remained far higher than in 2019.\n"
+    c = one(claims_of(text), "bills remained far higher")
+    assert c.kind == "reported"
+    assert c.speaker == "Priya Nair"
+    assert c.speaker_role and "spokesperson" in c.speaker_role

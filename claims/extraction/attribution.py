@@ -431,6 +431,13 @@ class Entities:
             if opening is None:
                 return None
             inner = toks[opening + 1:-1]
+            if inner and all(t.cap for t in inner if t.word) and len(inner) <= 5:
+                # "Labour's energy spokesperson, Priya Nair, said": the name between the commas
+                # speaks; the phrase before it is the role.
+                named = self.classify(inner, hi)
+                if named is not None and named.kind == "person":
+                    named.role = named.role or self._role_before(toks[:opening])
+                    return named
             if (inner and inner[0].lower not in {"who", "which", "whose", "speaking", "writing", "asked"}
                     and (inner[0].lower in _DETERMINERS or any(_is_role_head(t.text) for t in inner))):
                 appositive = appositive_role(self.text, inner[0].start, inner[-1].end)
