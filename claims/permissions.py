@@ -89,6 +89,8 @@ def _allowed_roles(action: str) -> frozenset[str]:
 def can(user, action: str, claim=None) -> bool:
     if action not in TABLE:
         raise KeyError(f"Unknown action {action!r}")
+    if claim is not None and getattr(claim, "imported", False) and action != "claim_view":
+        return False  # archive records are read-only: they only feed matching and past rulings
     roles = TABLE[action].get(_state(claim), frozenset())
     return bool(roles & roles_of(user))
 
@@ -101,6 +103,8 @@ def require(user, action: str, claim=None) -> None:
         raise PermissionDenied(f"You may not {action.replace('_', ' ')}.")
     if claim is None:
         raise WrongState("This needs a claim.")
+    if getattr(claim, "imported", False):
+        raise WrongState("This is an archive record from a past fact-check: it cannot be changed here.")
     raise WrongState(f"This claim is {claim.get_status_display().lower()}: you cannot do that now.")
 
 

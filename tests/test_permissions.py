@@ -212,3 +212,14 @@ def test_it_gives_no_roles_to_inactive_or_anonymous_users(inactive_editor):
     inactive_superuser = factories.UserFactory(is_superuser=True, is_active=False)
     for user in (inactive_editor, inactive_superuser, AnonymousUser(), None):
         assert permissions.roles_of(user) == set()
+
+
+def test_it_offers_nothing_but_reading_on_an_archive_record(editor):
+    record = factories.ClaimFactory(published=True, imported=True,
+                                    original_url="https://archive.example.org/checks/1")
+    assert permissions.can(editor, "claim_view", record)
+    assert permissions.actions_for(editor, record) == []
+    for action in ("claim_edit", "evidence_edit", "verdict_edit", "annotate", "correct", "retract"):
+        assert not permissions.can(editor, action, record), action
+        with pytest.raises(WrongState):
+            permissions.require(editor, action, record)
