@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Q
 
 from claims.models import Claim, SearchTerm
-from claims.textnorm import normalise
+from claims.textnorm import query_text
 
 CANDIDATES = 100
 # A word used by more claims than this is too common to search for on its own.
@@ -41,7 +41,7 @@ class Match:
 def query_lexemes(text: str) -> list[str]:
     """The text's search words as PostgreSQL stems them (stop words gone)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT lexeme FROM unnest(to_tsvector('english', %s))", [normalise(text)[:2000]])
+        cursor.execute("SELECT lexeme FROM unnest(to_tsvector('english', %s))", [query_text(text, 2000)])
         return [row[0] for row in cursor.fetchall()]
 
 

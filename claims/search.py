@@ -9,28 +9,40 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 
-from claims.textnorm import normalise
+from claims.textnorm import normalise, query_text
 
-_UPDATE = """
+
+def vector_sql(a: str, b: str, c: str) -> str:
+    """The weighted document from three SQL text expressions (quote and claim, speaker, conclusion)."""
+    return (f"setweight(to_tsvector('english', {a}), 'A') || setweight(to_tsvector('english', {b}), 'B') "
+            f"|| setweight(to_tsvector('english', {c}), 'C')")
+
+
+_UPDATE = f"""
 UPDATE claims_claim AS c
-SET search_vector = setweight(to_tsvector('english', d.a), 'A')
-                 || setweight(to_tsvector('english', d.b), 'B')
-                 || setweight(to_tsvector('english', d.c), 'C')
+SET search_vector = {vector_sql("d.a", "d.b", "d.c")}
 FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS d(id, a, b, c)
 WHERE c.id = d.id
-"""
+"""  # noqa: S608 - no input in the statement's text
+
+
+def document_texts(quote: str, checked: str | None, speaker: str | None, role: str | None,
+                   conclusion: str | None) -> tuple[str, str, str]:
+    """The three weighted parts of a claim's document, normalised like every query."""
+    return (normalise(f"{quote} {checked or ''}"), normalise(f"{speaker or ''} {role or ''}"),
+            normalise(conclusion or ""))
 
 
 def documents(rows: Iterable[tuple]) -> tuple[list, list, list, list]:
     """(pk, quote, claim_checked, speaker name, speaker role, conclusion) → the four columns."""
     ids, a, b, c = [], [], [], []
-    for pk, quote, checked, speaker, role, conclusion in rows:
+    for pk, *parts in rows:
         ids.append(pk)
-        a.append(normalise(f"{quote} {checked or ''}"))
-        b.append(normalise(f"{speaker or ''} {role or ''}"))
-        c.append(normalise(conclusion or ""))
+        for column, text in zip((a, b, c), document_texts(*parts), strict=True):
+            column.append(text)
     return ids, a, b, c
 
 
@@ -54,3 +66,9 @@ def refresh_search_vectors(claim_ids) -> int:
             "pk", "quote", "claim_checked", "speaker__name", "speaker__role", "verdict__conclusion")
         done += write_vectors(rows)
     return done
+
+
+def search_query(text: str | None, limit: int = 500) -> SearchQuery | None:
+    """A websearch query ("quotes", -word, or) on the stored documents; None when nothing is left."""
+    cleaned = query_text(text, limit)
+    return SearchQuery(cleaned, config="english", search_type="websearch") if cleaned else None

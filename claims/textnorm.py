@@ -31,3 +31,12 @@ def normalise(text: str | None) -> str:
 def straighten(text: str) -> str:
     """Typographic quotes and dashes as typed on a keyboard."""
     return text.translate(_QUOTES)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def query_text(text: str | None, limit: int = 500) -> str:
+    """What a reader or journalist typed, ready to search: cut, without control characters
+    (PostgreSQL refuses NUL), normalised like the stored documents."""
+    return _CONTROL.sub(" ", normalise((text or "")[:limit])).strip()

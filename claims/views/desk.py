@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims import permissions, services
 from claims.forms import AssignForm, ClaimForm, SpeakerForm, desk_people
 from claims.models import Claim, Speaker, Status, Tip, Topic
-from claims.textnorm import normalise
+from claims.search import search_query
 from claims.views.common import page_or_fragment, see_other, wants_fragment
 from claims.views.decorators import desk_required
 
@@ -42,7 +42,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def search_claims(queryset, text: str):
     """Full-text search on the stored vector, best matches first."""
-    query = SearchQuery(normalise(text)[:500], config="english", search_type="websearch")
+    query = search_query(text)
+    if query is None:
+        return queryset.order_by("-updated_at", "-id")
     return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query)).order_by(
         "-rank", "-updated_at")
 

@@ -7,7 +7,7 @@ import html
 import re
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
@@ -24,7 +24,7 @@ from claims.forms import SuggestForm
 from claims.models import Claim, Correction, Rating, ReviewVote, Speaker, Topic
 from claims.net import client_address
 from claims.public_cache import public_page
-from claims.textnorm import normalise
+from claims.search import search_query
 from claims.views.common import page_or_fragment
 
 PER_PAGE = 20
@@ -197,19 +197,12 @@ def safe_headline(text: str) -> str:
     return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
 
 
-def search_query(text: str) -> SearchQuery | None:
-    cleaned = re.sub(r"[\x00-\x1f]", " ", normalise(text[:QUERY_LIMIT])).strip()
-    if not cleaned:
-        return None
-    return SearchQuery(cleaned, config="english", search_type="websearch")
-
-
 @require_GET
 @public_page
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:QUERY_LIMIT]
     filters = _filters(request)
-    query = search_query(text)
+    query = search_query(text, QUERY_LIMIT)
     results = None
     if query is not None:
         queryset = filtered(Claim.objects.public().with_list_detail(), filters).filter(search_vector=query)
