@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from claims.matching import add_term_stats
 from claims.models import Claim, Event, Rating, Speaker, Topic
+from claims.search import document_texts, vector_sql
 from claims.textnorm import normalise
 
 REQUIRED = ("claim", "speaker", "rating", "date", "url")
@@ -168,17 +169,16 @@ def _problem(row: dict, ratings: dict) -> str | None:
     return None
 
 
-_INSERT_CLAIMS = """
+_INSERT_CLAIMS = f"""
 INSERT INTO claims_claim (quote, claim_checked, speaker_id, date_said, status, slug, version, review_round,
                           imported, original_url, created_at, updated_at, published_at, search_vector)
 SELECT t.quote, t.checked, t.speaker, t.said, 'published', t.slug, 1, 1, true, t.url, now(), now(), t.published,
-       setweight(to_tsvector('english', t.doc_a), 'A') || setweight(to_tsvector('english', t.doc_b), 'B')
-       || setweight(to_tsvector('english', t.doc_c), 'C')
+       {vector_sql("t.doc_a", "t.doc_b", "t.doc_c")}
 FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::date[], %s::text[], %s::text[], %s::timestamptz[],
             %s::text[], %s::text[], %s::text[])
      AS t(quote, checked, speaker, said, slug, url, published, doc_a, doc_b, doc_c)
 RETURNING id, slug
-"""
+"""  # noqa: S608 - no input in the statement's text
 _INSERT_VERDICTS = """
 INSERT INTO claims_verdict (claim_id, rating_id, conclusion, analysis, published_at, version, updated_at)
 SELECT t.claim, t.rating, t.conclusion, '', t.published, 1, now()
@@ -212,9 +212,9 @@ def _write(batch, ratings, speakers, topics, report: ImportReport) -> None:
         columns["slug"].append(_slug_for(row["url"]))
         columns["url"].append(row["url"])
         columns["published"].append(timezone.make_aware(dt.datetime.combine(date, dt.time(12))))
-        columns["a"].append(normalise(f"{quote} {row['claim']}"))
-        columns["b"].append(normalise(f"{speaker.name} {speaker.role}"))
-        columns["c"].append(normalise(row.get("conclusion", "")))
+        for column, text in zip("abc", document_texts(quote, row["claim"], speaker.name, speaker.role,
+                                                     row.get("conclusion", "")), strict=True):
+            columns[column].append(text)
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_CLAIMS, [columns[name] for name in ("quote", "checked", "speaker", "said", "slug",
                                                                    "url", "published", "a", "b", "c")])

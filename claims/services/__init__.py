@@ -6,7 +6,6 @@ Views, the admin and commands call these; nothing else changes workflow state.
 
 from claims.search import refresh_search_vectors
 from claims.services.directory import (
-    rating_by_slug,
     rating_delete,
     rating_move,
     rating_retire,
@@ -49,9 +48,8 @@ from claims.services.workflow import (
 __all__ = [
     "annotation_add", "annotation_resolve", "approvals_in_round", "can_approve", "claim_assign", "claim_create",
     "claim_dismiss", "claim_reopen", "claim_retract", "claim_submit", "claim_update", "evidence_add",
-    "evidence_move", "evidence_remove", "evidence_update", "missing_for_submission", "rating_by_slug",
-    "rating_delete", "rating_move", "rating_retire", "rating_save", "refresh_search_vectors", "reply_log",
-    "review_approve", "review_request_changes", "source_save", "speaker_create", "speaker_merge",
-    "speaker_update", "tip_create", "tip_dismiss", "topic_save", "verdict_changers", "verdict_correct",
-    "verdict_save",
+    "evidence_move", "evidence_remove", "evidence_update", "missing_for_submission", "rating_delete", "rating_move",
+    "rating_retire", "rating_save", "refresh_search_vectors", "reply_log", "review_approve",
+    "review_request_changes", "source_save", "speaker_create", "speaker_merge", "speaker_update", "tip_create",
+    "tip_dismiss", "topic_save", "verdict_changers", "verdict_correct", "verdict_save",
 ]

@@ -183,7 +183,3 @@ def tip_dismiss(*, tip_id: int, actor) -> Tip:
 
 def tip_create(*, text: str, url: str = "", email: str = "") -> Tip:
     return Tip.objects.create(text=text, url=url, email=email)
-
-
-def rating_by_slug(slug: str) -> Rating:
-    return Rating.objects.get(slug=slug)
