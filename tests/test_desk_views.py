@@ -1371,7 +1371,8 @@ def test_it_requires_the_csrf_token_from_hx_headers_on_htmx_posts(journalist, cl
     assert Annotation.objects.get(claim=claim).body == "With token."
 
 
-@pytest.mark.parametrize("url", ["/desk/claims/?q=boats%00crossed", "/desk/claims/similar/?quote=small+boat%00arrivals"])
+@pytest.mark.parametrize("url", ["/desk/claims/?q=boats%00crossed",
+                                 "/desk/claims/similar/?quote=small+boat%00arrivals"])
 def test_it_answers_searches_with_control_characters(journalist_client, url):
     # PostgreSQL refuses NUL in text: the search must drop it, not fail with a 500.
     factories.ClaimFactory(quote="Small boat arrivals crossed the Channel.", published=True)
