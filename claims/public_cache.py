@@ -4,6 +4,10 @@ Every cached public page is stored under a key holding the public "generation", 
 kept in the shared cache and bumped after every publish, correction, retraction and change to
 a speaker, topic or rating. Bumping it makes every listing stale at once, in every worker,
 without tracking which pages a change touches.
+
+A URL has two answers, the whole page and the fragment htmx swaps in; they are stored apart,
+chosen by the same rule the views use (`wants_fragment`), so a history restore or a boosted
+request never gets a stored fragment and a plain htmx request never gets a stored page.
 """
 
 from __future__ import annotations
@@ -17,7 +21,11 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
+from claims.views.common import wants_fragment
+
 GENERATION_KEY = "public:generation"
+# Every header wants_fragment reads: a shared cache must not answer one kind of request with the other's body.
+VARY = "HX-Request, HX-History-Restore-Request, HX-Boosted"
 
 
 def generation() -> int:
@@ -35,10 +43,10 @@ def bump_generation() -> None:
     cache.set(GENERATION_KEY, max(time.time_ns() // 1000, current + 1), timeout=None)
 
 
-def _key(request: HttpRequest) -> str:
-    variant = "htmx" if getattr(request, "htmx", False) else "page"
+def _key(request: HttpRequest, *, fragment: bool) -> str:
+    variant = "fragment" if fragment else "page"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public:v2:{variant}:{digest}"
+    return f"public:v3:{variant}:{digest}"
 
 
 def _lookup(key: str) -> tuple[int, tuple | None]:
@@ -61,11 +69,16 @@ def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
     return since is not None and since >= last_modified
 
 
-def _finish(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:
+def _finish(response: HttpResponse, etag: str, last_modified: int, *, fragment: bool) -> HttpResponse:
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}, must-revalidate"
-    response["Vary"] = "HX-Request"
+    if fragment:
+        # Only the browser that asked may keep a fragment: a shared cache that ignores Vary
+        # would otherwise serve it as the page at this URL.
+        response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    else:
+        response["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}, must-revalidate"
+    response["Vary"] = VARY
     return response
 
 
@@ -76,7 +89,8 @@ def public_page(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key = _key(request)
+        fragment = wants_fragment(request)
+        key = _key(request, fragment=fragment)
         gen, stored = _lookup(key)
         last_modified = gen // 1_000_000
         if stored is None:
@@ -91,11 +105,11 @@ def public_page(view):
             cache.set(key, stored, timeout=settings.PUBLIC_CACHE_SECONDS)
         _, content, content_type, etag, extra = stored
         if _not_modified(request, etag, last_modified):
-            return _finish(HttpResponseNotModified(), etag, last_modified)
+            return _finish(HttpResponseNotModified(), etag, last_modified, fragment=fragment)
         response = HttpResponse(content, content_type=content_type)
         if "Content-Security-Policy" in extra:
             response["Content-Security-Policy"] = extra["Content-Security-Policy"]
         response.xframe_options_exempt = extra.get("frameable", False)
-        return _finish(response, etag, last_modified)
+        return _finish(response, etag, last_modified, fragment=fragment)
 
     return wrapper

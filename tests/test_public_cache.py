@@ -158,8 +158,86 @@ def test_it_caches_the_htmx_fragment_apart_from_the_page(client, claim):
     page = client.get("/", {"rating": "mostly-false"})
     assert parse(fragment).find("html") is None
     assert parse(page).find("html") is not None
-    assert "HX-Request" in page["Vary"]
+    assert vary(page) >= {"hx-request"}
     assert parse(client.get("/", {"rating": "mostly-false"}, headers={"HX-Request": "true"})).find("html") is None
+
+
+# What htmx sends: a swap, a history restore after a cache miss (htmx 2 sends both headers), a boosted link.
+HTMX = {"HX-Request": "true"}
+RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
+FILTERED = {"rating": "mostly-false"}
+
+
+def vary(response) -> set[str]:
+    return {name.strip().lower() for name in response.get("Vary", "").split(",")}
+
+
+def cache_control(response) -> set[str]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def assert_page(response) -> None:
+    assert response.status_code == 200
+    assert parse(response).find("html") is not None
+
+
+def assert_fragment(response, claim: Claim) -> None:
+    assert response.status_code == 200
+    soup = parse(response)
+    assert soup.find("html") is None and soup.find("body") is None
+    roots = [el for el in soup.contents if getattr(el, "name", None)]
+    assert [root["id"] for root in roots] == ["claim-listing"]
+    assert card_for(response, claim) is not None
+
+
+@pytest.mark.parametrize("whole", [RESTORE, BOOSTED], ids=["history-restore", "boosted"])
+def test_it_gives_the_whole_page_first_then_the_fragment(client, claim, whole):
+    for _ in range(2):  # rendered, then from the cache
+        assert_page(client.get("/", FILTERED, headers=whole))
+        assert_fragment(client.get("/", FILTERED, headers=HTMX), claim)
+
+
+@pytest.mark.parametrize("whole", [RESTORE, BOOSTED], ids=["history-restore", "boosted"])
+def test_it_gives_the_fragment_first_then_the_whole_page(client, claim, whole):
+    for _ in range(2):  # rendered, then from the cache
+        assert_fragment(client.get("/", FILTERED, headers=HTMX), claim)
+        assert_page(client.get("/", FILTERED, headers=whole))
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX, RESTORE, BOOSTED], ids=["page", "htmx", "history-restore", "boosted"])
+def test_it_varies_on_every_header_that_chooses_the_fragment(client, claim, headers):
+    first = client.get("/", FILTERED, headers=headers)
+    cached = client.get("/", FILTERED, headers=headers)
+    revalidated = client.get("/", FILTERED, headers={**headers, "If-None-Match": first["ETag"]})
+    assert revalidated.status_code == 304
+    for response in (first, cached, revalidated):
+        assert vary(response) >= {"hx-request", "hx-history-restore-request", "hx-boosted"}
+
+
+def test_it_keeps_fragments_out_of_shared_caches(client, claim):
+    first = client.get("/", FILTERED, headers=HTMX)
+    cached = client.get("/", FILTERED, headers=HTMX)
+    revalidated = client.get("/", FILTERED, headers={**HTMX, "If-None-Match": first["ETag"]})
+    assert revalidated.status_code == 304
+    for response in (first, cached, revalidated):
+        assert "private" in cache_control(response)
+        assert "public" not in cache_control(response)
+    for headers in ({}, RESTORE, BOOSTED):  # every whole page stays shareable
+        for response in (client.get("/", FILTERED, headers=headers), client.get("/", FILTERED, headers=headers)):
+            assert "public" in cache_control(response)
+            assert "private" not in cache_control(response)
+
+
+def test_it_gives_the_page_and_the_fragment_their_own_etags(client, claim):
+    page = client.get("/", FILTERED)
+    fragment = client.get("/", FILTERED, headers=HTMX)
+    assert page["ETag"] != fragment["ETag"]
+    # A browser holding the page must not be told its copy is a good fragment, nor the reverse.
+    assert_fragment(client.get("/", FILTERED, headers={**HTMX, "If-None-Match": page["ETag"]}), claim)
+    assert_page(client.get("/", FILTERED, headers={**RESTORE, "If-None-Match": fragment["ETag"]}))
+    assert client.get("/", FILTERED, headers={**RESTORE, "If-None-Match": page["ETag"]}).status_code == 304
+    assert client.get("/", FILTERED, headers={**HTMX, "If-None-Match": fragment["ETag"]}).status_code == 304
 
 
 def _cache_rows() -> int:

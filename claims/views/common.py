@@ -18,7 +18,7 @@ def page_or_fragment(request: HttpRequest, template: str, fragment: str, context
                      event: str | None = None) -> HttpResponse:
     name = f"{template}#{fragment}" if wants_fragment(request) else template
     response = render(request, name, context, status=status)
-    response["Vary"] = "HX-Request"
+    response["Vary"] = "HX-Request, HX-History-Restore-Request, HX-Boosted"
     if event and wants_fragment(request):
         trigger_client_event(response, event)
     return response
