@@ -15,7 +15,8 @@ class ClaimsConfig(AppConfig):
         # Changes made outside the services (the admin) also make public pages stale.
         from django.db.models.signals import post_delete, post_save
 
-        for name in ("Speaker", "Topic", "Rating", "Source", "Claim", "Verdict", "Evidence", "Correction"):
+        for name in ("Speaker", "Topic", "Rating", "Source", "Claim", "Verdict", "Evidence", "Correction",
+                     "Appearance"):
             model = self.get_model(name)
             post_save.connect(_public_changed, sender=model, dispatch_uid=f"public-{name}-save")
             post_delete.connect(_public_changed, sender=model, dispatch_uid=f"public-{name}-delete")
@@ -28,10 +29,9 @@ def _ensure_defaults(sender, using="default", **kwargs) -> None:
 
 
 def _public_changed(sender, instance, **kwargs) -> None:
-    from django.db import transaction
-
-    from claims.public_cache import bump_generation
+    from claims.events import invalidate_public_pages_on_commit
+    from claims.models import PUBLIC_STATUSES
 
     claim = instance if sender.__name__ == "Claim" else getattr(instance, "claim", None)
-    if claim is None or claim.status in ("published", "retracted"):
-        transaction.on_commit(bump_generation)
+    if claim is None or claim.status in PUBLIC_STATUSES:
+        invalidate_public_pages_on_commit()

@@ -19,8 +19,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from claims.appearances import add_first_appearances
+from claims.events import record_event
 from claims.matching import add_term_stats
-from claims.models import Claim, Event, Rating, Speaker, Topic
+from claims.models import Claim, Rating, Speaker, Topic
 from claims.search import document_texts, vector_sql
 from claims.textnorm import normalise
 
@@ -138,7 +140,7 @@ def import_rows(rows: Iterable[tuple[int, dict]], *, actor=None,
     if progress:
         progress(done)
     if report.imported:
-        Event.objects.create(actor=actor, claim=None, action="archive_imported",
+        record_event(actor=actor, action="archive_imported",
                              changes={"imported": [0, report.imported]},
                              comment=f"{report.imported} archive records imported")
     return report
@@ -234,6 +236,7 @@ def _write(batch, ratings, speakers, topics, report: ImportReport) -> None:
                 link_topics.append(topic.pk)
         if link_claims:
             cursor.execute(_INSERT_TOPICS, [link_claims, link_topics])
+    add_first_appearances(claim_ids)
     add_term_stats(claim_ids)
     report.imported += len(claim_ids)
 

@@ -29,3 +29,14 @@ class Invalid(ServiceError):
     """The input breaks a rule a form cannot see (422)."""
 
     status = 422
+
+
+class DuplicateClaim(ServiceError):
+    """The quote matches claims already logged: the person must say whether this is another
+    appearance of one of them or a new claim (409)."""
+
+    status = 409
+
+    def __init__(self, message: str = "", *, matches=()):
+        super().__init__(message)
+        self.matches = list(matches)

@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from claims import seo
-from claims.models import Claim, Speaker, Topic
+from claims.models import PUBLIC_STATUSES, Claim, Speaker, Topic
 from claims.public_cache import public_page
 
 SITEMAP_LIMIT = 50_000
@@ -100,7 +100,7 @@ def _public_urls():
     yield from ("/", "/speakers/", "/methodology/", "/corrections/", "/search/")
     for slug in Claim.objects.public().order_by("pk").values_list("slug", flat=True).iterator(chunk_size=2000):
         yield f"/claims/{slug}/"
-    public_claims = {"claims__status__in": ["published", "retracted"], "claims__imported": False}
+    public_claims = {"claims__status__in": PUBLIC_STATUSES, "claims__imported": False}
     for slug in Speaker.objects.filter(**public_claims).distinct().order_by("slug").values_list("slug", flat=True):
         yield f"/speakers/{slug}/"
     for slug in Topic.objects.filter(**public_claims).distinct().order_by("slug").values_list("slug", flat=True):
@@ -108,7 +108,7 @@ def _public_urls():
 
 
 def _url_count() -> int:
-    public_claims = {"claims__status__in": ["published", "retracted"], "claims__imported": False}
+    public_claims = {"claims__status__in": PUBLIC_STATUSES, "claims__imported": False}
     return (5 + Claim.objects.public().count() + Speaker.objects.filter(**public_claims).distinct().count()
             + Topic.objects.filter(**public_claims).distinct().count())
 

@@ -83,8 +83,13 @@ def _candidate_ids(base, terms: list[tuple[str, int | None]]) -> list[int]:
     return found[:CANDIDATES]
 
 
-def find_similar(text: str, *, limit: int = 5, checked_only: bool = True, exclude_id: int | None = None) -> list[Match]:
-    """Already-checked claims (published and imported archive records) most like ``text``."""
+def find_similar(text: str, *, limit: int = 5, checked_only: bool = True, exclude_id: int | None = None,
+                 exclude_statuses: tuple[str, ...] = ("merged",)) -> list[Match]:
+    """Already-checked claims (published and imported archive records) most like ``text``; with
+    ``checked_only=False``, claims in any state but those excluded.
+
+    A claim's stored document holds the words of all its appearances, so a claim is found by
+    any of the ways it was said."""
     from claims.extraction import rank
 
     terms = rarest_first(query_lexemes(text))
@@ -93,6 +98,8 @@ def find_similar(text: str, *, limit: int = 5, checked_only: bool = True, exclud
     base = Claim.objects.all()
     if checked_only:
         base = base.filter(Q(status="published") | Q(imported=True))
+    if exclude_statuses:
+        base = base.exclude(status__in=exclude_statuses)
     if exclude_id is not None:
         base = base.exclude(pk=exclude_id)
     ids = _candidate_ids(base, terms)
@@ -102,8 +109,57 @@ def find_similar(text: str, *, limit: int = 5, checked_only: bool = True, exclud
               .only("pk", "slug", "quote", "claim_checked", "status", "imported", "original_url", "published_at",
                     "speaker__name", "speaker__slug", "verdict__rating__label", "verdict__rating__slug",
                     "verdict__rating__colour", "verdict__conclusion")}
-    ranked = rank(text, [(pk, f"{c.quote} {c.claim_checked}") for pk, c in claims.items()])
+    said = _other_appearances(claims)
+    ranked = rank(text, [(pk, f"{c.quote} {c.claim_checked} {said.get(pk, '')}") for pk, c in claims.items()])
     return [Match(claims[pk], score) for pk, score in ranked[:limit] if score > 0]
+
+
+def _other_appearances(claims: dict[int, Claim]) -> dict[int, str]:
+    """The words of each claim's other appearances, where they differ from its quote (one query)."""
+    from claims.models import Appearance
+
+    words: dict[int, list[str]] = {}
+    for claim_id, quote in (Appearance.objects.filter(claim_id__in=list(claims), primary=False)
+                            .values_list("claim_id", "quote")):
+        if quote != claims[claim_id].quote:
+            words.setdefault(claim_id, []).append(quote)
+    return {pk: " ".join(texts) for pk, texts in words.items()}
+
+
+def similarity(a: str, b: str) -> float:
+    """How closely two texts say the same thing, 0..1, the same whichever comes first.
+
+    The re-ranker scores a query against a candidate; a short quote inside a longer sentence
+    scores higher one way than the other, so both ways are averaged."""
+    from claims.extraction import rank
+
+    return (rank(a, [(0, b)])[0][1] + rank(b, [(0, a)])[0][1]) / 2
+
+
+# Claims that cannot gather another appearance: set aside, folded into another, or withdrawn.
+NOT_JOINABLE = ("dismissed", "merged", "retracted")
+
+
+def find_duplicates(text: str, *, threshold: float | None = None, exclude_id: int | None = None) -> list[Match]:
+    """Claims (in progress, published or archive) saying what ``text`` says, best first: each
+    scored by ``similarity`` against its quote and every appearance's words."""
+    from django.conf import settings
+
+    from claims.models import Appearance
+
+    if threshold is None:
+        threshold = settings.DUPLICATE_MATCH_THRESHOLD
+    candidates = find_similar(text, limit=10, checked_only=False, exclude_id=exclude_id,
+                              exclude_statuses=NOT_JOINABLE)
+    if not candidates:
+        return []
+    texts: dict[int, set[str]] = {m.claim.pk: {m.claim.quote} for m in candidates}
+    for claim_id, quote in Appearance.objects.filter(claim_id__in=list(texts)).values_list("claim_id", "quote"):
+        texts[claim_id].add(quote)
+    scored = [Match(m.claim, max(similarity(text, other) for other in texts[m.claim.pk])) for m in candidates]
+    scored = [m for m in scored if m.score >= threshold]
+    scored.sort(key=lambda m: (-m.score, m.claim.pk))
+    return scored
 
 
 def refresh_term_stats() -> int:

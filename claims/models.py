@@ -31,8 +31,11 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
     DISMISSED = "dismissed", "Dismissed"
     RETRACTED = "retracted", "Retracted"
+    MERGED = "merged", "Merged"
 
 
+# "Public" means published or retracted: readers see these, and nothing else. Everything that asks
+# "is this public?" builds on this one definition.
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
 
 
@@ -150,6 +153,10 @@ class Claim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The last change readers can see after publication (a correction, or an editor's change to the
+    # speaker, source or topics it shows): the public page's "Updated" date.
+    revised_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     objects = ClaimQuerySet.as_manager()
 
@@ -162,7 +169,7 @@ class Claim(models.Model):
             models.Index(fields=["-updated_at", "-id"], name="claim_desk_recent", condition=Q(imported=False)),
             # The public listings: newest public checks first, without reading the rest.
             models.Index(fields=["-published_at", "-id"], name="claim_public_newest",
-                         condition=Q(status__in=["published", "retracted"], imported=False)),
+                         condition=Q(status__in=PUBLIC_STATUSES, imported=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="claim_status_valid"),
@@ -176,6 +183,9 @@ class Claim(models.Model):
                 name="claim_original_url_http",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.CheckConstraint(condition=Q(status="merged", merged_into__isnull=False)
+                                   | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                                   name="claim_merged_points_somewhere"),
         ]
 
     def __str__(self) -> str:
@@ -190,6 +200,37 @@ class Claim(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+
+class Appearance(models.Model):
+    """One time someone said a claim. The speaker's role and affiliation are kept as they were then,
+    so a later change to a speaker never rewrites what a published check said."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="appearances")
+    speaker_role = models.CharField("role at the time", max_length=200, blank=True)
+    speaker_affiliation = models.CharField("affiliation at the time", max_length=200, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="appearances")
+    date_said = models.DateField("date said", null=True, blank=True)
+    quote = models.TextField("the words there", max_length=5000)
+    # The claim's own speaker, source and date: kept in step with the claim's fields.
+    primary = models.BooleanField(default=False)
+    # An appearance a journalist adds to a public check waits for an editor.
+    accepted = models.BooleanField(default=True)
+    added_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    accepted_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-primary", F("date_said").asc(nulls_last=True), "id"]
+        indexes = [models.Index(fields=["speaker", "claim"], name="appearance_speaker_claim")]
+        constraints = [
+            models.UniqueConstraint(fields=["claim"], condition=Q(primary=True), name="appearance_one_primary"),
+            models.CheckConstraint(condition=Q(primary=False) | Q(accepted=True), name="appearance_primary_accepted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: “{self.quote[:60]}”"
 
 
 class Evidence(models.Model):
@@ -273,6 +314,55 @@ class ReviewVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} by {display_name(self.editor)}"
+
+
+class Submission(models.Model):
+    """What was submitted for review in one round, as the reviewer saw it: the diff between rounds
+    is computed from these."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="submissions")
+    round = models.PositiveIntegerField()
+    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    snapshot = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Round {self.round} submission"
+
+
+class ConsistencyNote(models.Model):
+    """How a verdict relates to a past ruling on a matching claim with another rating."""
+
+    class Relation(models.TextChoices):
+        CONSISTENT = "consistent", "Consistent with it"
+        DIFFERS = "differs", "Differs because…"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="consistency_notes")
+    round = models.PositiveIntegerField()
+    past_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    past_rating = models.CharField(max_length=60)
+    rating = models.CharField(max_length=60)
+    relation = models.CharField(max_length=20, choices=Relation.choices)
+    reason = models.TextField("why the rating differs", max_length=5000, blank=True)
+    show_publicly = models.BooleanField("show this note on the public page", default=False)
+    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20)  # "submit" or "approve"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(relation__in=["consistent", "differs"]),
+                                   name="consistency_relation_valid"),
+            models.CheckConstraint(condition=Q(relation="consistent") | ~Q(reason=""),
+                                   name="consistency_differs_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()} ({self.past_rating} → {self.rating})"
 
 
 class Annotation(models.Model):

@@ -8,7 +8,9 @@ from django.db.models import Prefetch
 
 class ClaimQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(status__in=["published", "retracted"], imported=False)
+        from claims.models import PUBLIC_STATUSES
+
+        return self.filter(status__in=PUBLIC_STATUSES, imported=False)
 
     def published(self):
         return self.filter(status="published", imported=False)

@@ -57,13 +57,21 @@ def write_vectors(rows: Iterable[tuple]) -> int:
 
 def refresh_search_vectors(claim_ids) -> int:
     """Recompute the documents of these claims in one statement per 5,000 claims."""
-    from claims.models import Claim
+    from claims.models import Appearance, Claim
 
     ids = list(claim_ids)
     done = 0
     for start in range(0, len(ids), 5000):
-        rows = Claim.objects.filter(pk__in=ids[start:start + 5000]).values_list(
-            "pk", "quote", "claim_checked", "speaker__name", "speaker__role", "verdict__conclusion")
+        chunk = ids[start:start + 5000]
+        rows = list(Claim.objects.filter(pk__in=chunk).values_list(
+            "pk", "quote", "claim_checked", "speaker__name", "speaker__role", "verdict__conclusion"))
+        # The words of its other appearances belong to the claim too: it is found by any of them.
+        said: dict[int, list[str]] = {}
+        for claim_id, quote in Appearance.objects.filter(claim_id__in=chunk, primary=False).values_list(
+                "claim_id", "quote"):
+            said.setdefault(claim_id, []).append(quote)
+        rows = [(pk, " ".join([quote, *(q for q in said.get(pk, ()) if q != quote)]), *rest)
+                for pk, quote, *rest in rows]
         done += write_vectors(rows)
     return done
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from factcheck.env import env_bool, env_choice, env_int, env_list, env_str
+from factcheck.env import env_bool, env_choice, env_fraction, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -31,6 +31,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "Factcheck Desk")
 REVIEW_APPROVALS_REQUIRED = env_int("REVIEW_APPROVALS_REQUIRED", 1, minimum=1)
+# How alike (0..1, claims.matching.similarity) a new quote and a logged claim must be for "Save claim"
+# to stop and ask "Add as an appearance" or "Log as a new claim". On the fixtures in
+# tests/test_duplicates.py the same words score 1.0 (whatever the case, punctuation or quotes), a
+# sentence against itself with its second half 0.78; the nearest different claims score 0.71 (the
+# same words, "rose" for "fell") and 0.5 (a negation), another claim on the same topic 0.26.
+DUPLICATE_MATCH_THRESHOLD = env_fraction("DUPLICATE_MATCH_THRESHOLD", 0.75)
+# How alike a past ruling must be for "Submit for review" and "Approve" to ask how this verdict
+# relates to it when the ratings differ: looser than duplicates, so the same claim inside a longer
+# sentence (0.55) counts, while claims with other figures (0.36) do not.
+CONSISTENCY_MATCH_THRESHOLD = env_fraction("CONSISTENCY_MATCH_THRESHOLD", 0.5)
 PUBLISHER_URL = env_str("PUBLISHER_URL", SITE_URL)
 PUBLISHER_LOGO_URL = env_str("PUBLISHER_LOGO_URL", "")
 # Seconds browsers and proxies may reuse a public page before asking again (ETag makes that cheap).

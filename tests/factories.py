@@ -97,6 +97,14 @@ class ClaimFactory(factory.django.DjangoModelFactory):
             VerdictFactory(claim=self, published_at=self.published_at)
 
     @factory.post_generation
+    def first_appearance(self, create, extracted, **kwargs):
+        """Every claim has at least one appearance: its own quote, speaker, source and date."""
+        if create:
+            from claims.appearances import add_first_appearances
+
+            add_first_appearances([self.pk])
+
+    @factory.post_generation
     def search(self, create, extracted, **kwargs):
         if create:
             from claims.services import refresh_search_vectors

@@ -13,7 +13,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ("anonymous", "journalist", "editor", "outsider", "inactive_editor", "superuser")
-STATES = tuple(Status.values)  # logged, researching, in_review, published, dismissed, retracted
+STATES = tuple(Status.values)  # logged, researching, in_review, published, dismissed, retracted, merged
 
 DESK = frozenset({"journalist", "editor", "superuser"})
 EDITORS_ONLY = frozenset({"editor", "superuser"})
@@ -25,12 +25,21 @@ EXPECTED: dict[str, dict[str | None, frozenset[str]]] = {
     "claim_create": {None: DESK},
     "tip_manage": {None: DESK},
     "speaker_edit": {None: DESK},
+    "source_edit": {None: DESK},
+    "topic_edit": {None: DESK},
+    # A speaker's name, a source or a topic that a public check shows: editors only.
+    "public_record_edit": {None: EDITORS_ONLY},
     "speaker_merge": {None: EDITORS_ONLY},
     "ratings_manage": {None: EDITORS_ONLY},
     "claim_view": {
         "logged": DESK, "researching": DESK, "in_review": DESK,
-        "published": DESK, "dismissed": DESK, "retracted": DESK,
+        "published": DESK, "dismissed": DESK, "retracted": DESK, "merged": DESK,
     },
+    # Another time the claim was said; on a published check it waits for an editor to accept it.
+    "appearance_add": {"logged": DESK, "researching": DESK, "published": DESK},
+    "appearance_accept": {"published": EDITORS_ONLY},
+    "merge": {"logged": EDITORS_ONLY, "researching": EDITORS_ONLY, "dismissed": EDITORS_ONLY,
+              "published": EDITORS_ONLY},
     # In review: read-only; published: only through a correction.
     "claim_edit": {"logged": DESK, "researching": DESK},
     "evidence_edit": {"logged": DESK, "researching": DESK},
@@ -178,12 +187,13 @@ def test_it_requires_nothing_more_when_allowed(persona_name, action, state, requ
         ("journalist", "published", []),
         ("journalist", "dismissed", []),
         ("journalist", "retracted", []),
-        ("editor", "logged", ["assign_self", "assign", "dismiss"]),
-        ("editor", "researching", ["assign", "submit", "dismiss"]),
+        ("editor", "logged", ["assign_self", "assign", "dismiss", "merge"]),
+        ("editor", "researching", ["assign", "submit", "dismiss", "merge"]),
         ("editor", "in_review", ["approve", "request_changes"]),
-        ("editor", "published", ["correct", "retract"]),
-        ("editor", "dismissed", ["reopen"]),
+        ("editor", "published", ["correct", "retract", "merge"]),
+        ("editor", "dismissed", ["reopen", "merge"]),
         ("editor", "retracted", []),
+        ("editor", "merged", []),
         ("superuser", "in_review", ["approve", "request_changes"]),
         ("outsider", "logged", []),
         ("outsider", "in_review", []),
@@ -223,3 +233,39 @@ def test_it_offers_nothing_but_reading_on_an_archive_record(editor):
         assert not permissions.can(editor, action, record), action
         with pytest.raises(WrongState):
             permissions.require(editor, action, record)
+
+
+# ---------------------------------------------------------------- four eyes
+
+
+def _written_by(author, *, state: str = "in_review"):
+    from claims.events import record_event
+
+    claim = factories.ClaimFactory(status=state, with_verdict=False)
+    factories.VerdictFactory(claim=claim, author=author)
+    record_event(actor=author, claim=claim, action="verdict_saved", changes={"conclusion": ["", "x"]})
+    return claim
+
+
+def test_it_refuses_the_verdicts_writer_approve_and_request_changes(editor, editor2):
+    claim = _written_by(editor)
+    for action in ("approve", "request_changes"):
+        assert permissions.can(editor, action, claim) is False
+        with pytest.raises(permissions.SelfApprovalDenied):
+            permissions.require(editor, action, claim)
+        assert permissions.can(editor2, action, Claim.objects.get(pk=claim.pk)) is True
+    assert permissions.actions_for(editor, Claim.objects.get(pk=claim.pk)) == []
+
+
+def test_it_counts_an_evidence_edit_as_writing_the_verdict(editor, editor2):
+    from claims.events import record_event
+
+    claim = _written_by(editor2)
+    record_event(actor=editor, claim=claim, action="evidence_updated", changes={"title": ["a", "b"]})
+    assert permissions.can_approve(editor, Claim.objects.get(pk=claim.pk)) is False
+
+
+def test_it_holds_superusers_to_four_eyes(superuser):
+    claim = _written_by(superuser)
+    with pytest.raises(permissions.SelfApprovalDenied):
+        permissions.require(superuser, "approve", claim)

@@ -113,7 +113,8 @@ def test_it_records_no_status_before_a_claim_existed(journalist):
 def test_it_gives_each_new_claim_its_own_slug(journalist):
     speaker = factories.SpeakerFactory(name="Chris Philp")
     first = services.claim_create(actor=journalist, speaker=speaker, quote="Crime fell by half.")
-    second = services.claim_create(actor=journalist, speaker=speaker, quote="Crime fell by half.")
+    second = services.claim_create(actor=journalist, speaker=speaker, quote="Crime fell by half.",
+                                   different_reason="Said again about another city.")
     assert first.slug != second.slug
 
 
@@ -432,7 +433,8 @@ def test_it_records_verdict_correct(editor):
         editor, claim, "corrected", "We misread the table.")
     assert (event.status_before, event.status_after) == ("published", "published")
     assert event.changes == {"rating": ["Mostly false", "False"]}
-    assert correction.previous == {"rating": "Mostly false", "rating_value": 2, "conclusion": old.conclusion,
+    assert correction.previous == {"quote": claim.quote, "claim_checked": claim.claim_checked,
+                                   "rating": "Mostly false", "rating_value": 2, "conclusion": old.conclusion,
                                    "analysis": old.analysis, "evidence": []}
     verdict = Verdict.objects.get(claim=claim)
     assert (verdict.rating.slug, verdict.version) == ("false", 2)

@@ -415,6 +415,7 @@ def test_it_keeps_the_previous_values_of_a_correction_machine_readable(published
     correction = Correction.objects.get(claim=published)
     assert correction.kind == "correction" and correction.created_by == editor
     assert correction.previous == {
+        "quote": published.quote, "claim_checked": published.claim_checked,
         "rating": "Mostly false", "rating_value": 2, "conclusion": ORIGINAL_CONCLUSION,
         "analysis": ORIGINAL_ANALYSIS, "evidence": old_evidence,
     }

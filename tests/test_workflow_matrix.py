@@ -58,7 +58,8 @@ BUTTONS = {
     "Assign to…": ALLOWED["assign"],
     "Submit for review": ALLOWED["submit"],
     "Approve": {"in_review": EDITOR_PERSONAS - {"changer"}},  # four eyes
-    "Request changes": ALLOWED["request-changes"],
+    "Request changes": {"in_review": EDITOR_PERSONAS - {"changer"}},  # nor may they end the round
+    "Merge": {state: EDITOR_PERSONAS for state in ("logged", "researching", "dismissed", "published")},
     "Correct": ALLOWED["correct"],
     "Retract": ALLOWED["retract"],
     "Dismiss": ALLOWED["dismiss"],
@@ -127,8 +128,8 @@ def expected_status(action: str, persona: str, state: str, *, complete: bool = T
         if action == "assign-self" and persona in JOURNALIST_PERSONAS:
             return 403  # beyond "logged" this takes a claim from someone: editors only
         return 409
-    if action == "approve" and persona == "changer":
-        return 403  # four eyes: whoever changed the verdict in this round may not approve it
+    if action in ("approve", "request-changes") and persona == "changer":
+        return 403  # four eyes: whoever changed the verdict may neither approve it nor end its round
     return 303 if complete else 422
 
 
@@ -346,13 +347,13 @@ def test_it_keeps_the_workspace_from_people_off_the_desk(persona, expected, stat
 
 def test_it_hides_approve_from_the_editor_who_changed_the_verdict_but_not_from_others(people, client):
     claim = build("in_review", people)
-    assert services.verdict_changers(claim) == {people["author"].pk, people["changer"].pk}
-    for persona, sees_approve in (("changer", False), ("editor", True), ("superuser", True)):
+    assert services.verdict_writers(claim) == {people["author"].pk, people["changer"].pk}
+    for persona, reviews in (("changer", False), ("editor", True), ("superuser", True)):
         client.force_login(people[persona])
         workflow = parse(client.get(claim.get_desk_url())).find(id="workflow")
         names = {b.get_text(strip=True) for b in workflow.find_all("button")}
-        assert ("Approve" in names) is sees_approve, persona
-        assert "Request changes" in names
+        assert ("Approve" in names) is reviews, persona
+        assert ("Request changes" in names) is reviews, persona
 
 
 # ---------------------------------------------------------------- htmx answers

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from claims import services
-from claims.models import Claim, Rating, Source, Speaker, Topic, Verdict
+from claims.models import PUBLIC_STATUSES, Claim, Rating, Source, Speaker, Topic, Verdict
 from claims.setup import EDITORS, JOURNALISTS
 
 DEMO_NOTE = "*Demo content: this verdict shows how the desk works; it is not a published fact-check.*"
@@ -270,7 +270,7 @@ def _build_claim(spec, speakers, topics, source, said, users) -> Claim:
             "analysis": verdict.analysis + "\n\nIraqi nationals were a small minority of all small boat arrivals.",
         })
         services.claim_submit(claim_id=claim.pk, actor=journalist)
-    if state in ("published", "retracted"):
+    if state in PUBLIC_STATUSES:
         approver = users[spec.get("approver", "editor")]
         services.review_approve(claim_id=claim.pk, actor=approver, comment="Checked the figures against the tables.")
     if "correction" in spec:

@@ -1,4 +1,4 @@
-"""Shared by the services: applying changes, writing Events, locking, versions, mail."""
+"""Shared by the services: applying changes, locking, versions, mail. Events: ``claims.events``."""
 
 from __future__ import annotations
 
@@ -12,13 +12,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from claims.errors import Conflict, WrongState
-from claims.models import (
-    PUBLIC_STATUSES,
-    Claim,
-    Event,
-    Source,
-)
-from claims.public_cache import bump_generation
+from claims.events import record_event, record_event_on_claims
+from claims.models import Claim, Source
 from claims.textnorm import normalise
 
 CLAIM_FIELDS = ("quote", "claim_checked", "speaker", "source", "date_said", "topics")
@@ -31,7 +26,7 @@ SPEAKER_FIELDS = ("name", "kind", "role", "affiliation", "description")
 
 # ---------------------------------------------------------------- helpers
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, (dt.date, dt.datetime)):
@@ -39,11 +34,11 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")  # 1900.5000 and 1900.5 alike, never 1.9E+3
     if isinstance(value, (list, tuple, set)):
-        return sorted(_jsonable(v) for v in value)
+        return sorted(jsonable(v) for v in value)
     return str(value)
 
 
-def _current(obj, field: str) -> Any:
+def current_value(obj, field: str) -> Any:
     if field == "topics":
         return [t.name for t in obj.topics.all()] if obj.pk else []
     return getattr(obj, field)
@@ -53,10 +48,10 @@ def _same(before: Any, after: Any) -> bool:
     # Related objects compare by identity: two speakers may share a name until they are merged.
     if hasattr(before, "_meta") or hasattr(after, "_meta"):
         return getattr(before, "pk", None) == getattr(after, "pk", None)
-    return _jsonable(before) == _jsonable(after)
+    return jsonable(before) == jsonable(after)
 
 
-def _apply(obj, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list]:
+def apply_changes(obj, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list]:
     """Set the given fields and return ``{field: [before, after]}`` for those that changed."""
     changes = {}
     for field in fields:
@@ -64,39 +59,29 @@ def _apply(obj, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list
             continue
         before, after = getattr(obj, field), data[field]
         if not _same(before, after):
-            changes[field] = [_jsonable(before), _jsonable(after)]
+            changes[field] = [jsonable(before), jsonable(after)]
             setattr(obj, field, after)
     return changes
 
 
-def _event(*, actor, claim, action: str, changes=None, comment: str = "", before: str | None = None,
-           after: str | None = None):
-    current = claim.status if claim else ""
-    if claim is None or claim.status in PUBLIC_STATUSES:
-        # Public pages may show what changed: every worker drops its cached copies after commit.
-        transaction.on_commit(bump_generation)
-    return Event.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        claim=claim,
-        action=action,
-        status_before=current if before is None else before,
-        status_after=current if after is None else after,
-        changes=changes or {},
-        comment=comment,
-        review_round=claim.review_round if claim else None,
-    )
-
-
-def _lock_claim(claim_id: int) -> Claim:
+def lock_claim(claim_id: int) -> Claim:
     try:
         return Claim.objects.select_for_update().get(pk=claim_id)
     except Claim.DoesNotExist:
         raise WrongState("This claim no longer exists.") from None
 
 
-def _check_version(obj, version: int | None, label: str, fields: tuple[str, ...]) -> None:
+def lock_row(model, pk: int, message: str):
+    """A row locked for update; one that is gone answers 409 with the message, never a 500."""
+    try:
+        return model.objects.select_for_update().get(pk=pk)
+    except model.DoesNotExist:
+        raise WrongState(message) from None
+
+
+def check_version(obj, version: int | None, label: str, fields: tuple[str, ...]) -> None:
     if version is not None and int(version) != obj.version:
-        current = {field: _jsonable(_current(obj, field)) for field in fields}
+        current = {field: jsonable(current_value(obj, field)) for field in fields}
         what = "" if label == "claim" else f" ({label})"
         raise Conflict(
             f"Someone else changed this claim{what} while you were editing. Their values are shown "
@@ -105,7 +90,7 @@ def _check_version(obj, version: int | None, label: str, fields: tuple[str, ...]
         )
 
 
-def _unique_slug(model, base: str, max_length: int = 100) -> str:
+def unique_slug(model, base: str, max_length: int = 100) -> str:
     base = (slugify(normalise(base))[:max_length].strip("-")) or "item"
     slug, n = base, 2
     while model.objects.filter(slug=slug).exists():
@@ -115,13 +100,13 @@ def _unique_slug(model, base: str, max_length: int = 100) -> str:
     return slug
 
 
-def _on_commit_mail(subject: str, body: str, recipients: list[str]) -> None:
+def mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
     recipients = [r for r in recipients if r]
     if recipients:
         transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
 
 
-def _claim_link(claim: Claim) -> str:
+def claim_link(claim: Claim) -> str:
     return f"{settings.SITE_URL}{claim.get_desk_url()}"
 
 
@@ -131,3 +116,8 @@ def source_for_url(url: str, *, title: str = "", full_text: str = "") -> Source:
     if source is None:
         source = Source.objects.create(url=url, title=(title or url)[:300], full_text=full_text)
     return source
+
+
+__all__ = ["CLAIM_FIELDS", "EVIDENCE_FIELDS", "SPEAKER_FIELDS", "VERDICT_FIELDS", "apply_changes", "check_version",
+           "claim_link", "current_value", "jsonable", "lock_claim", "lock_row", "mail_on_commit", "record_event",
+           "record_event_on_claims", "source_for_url", "unique_slug"]

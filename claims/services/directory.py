@@ -5,24 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from claims import permissions
 from claims.errors import Invalid, WrongState
 from claims.models import (
+    Appearance,
     Claim,
     Correction,
     Rating,
+    Source,
     Speaker,
     Tip,
+    Topic,
     Verdict,
 )
 from claims.search import refresh_search_vectors
 from claims.services.common import (
     SPEAKER_FIELDS,
-    _apply,
-    _event,
-    _unique_slug,
+    apply_changes,
+    lock_row,
+    record_event,
+    record_event_on_claims,
+    unique_slug,
 )
 
 # ---------------------------------------------------------------- rating scale
@@ -34,14 +40,14 @@ def rating_save(*, actor, data: dict[str, Any], rating_id: int | None = None) ->
     permissions.require(actor, "ratings_manage")
     with transaction.atomic():
         if rating_id:
-            rating = Rating.objects.select_for_update().get(pk=rating_id)
+            rating = lock_row(Rating, rating_id, "This rating no longer exists.")
         else:
             last = Rating.objects.aggregate(m=Max("position"))["m"]
-            rating = Rating(slug=_unique_slug(Rating, data["label"], 60), position=(last or 0) + 1)
-        changes = _apply(rating, data, RATING_FIELDS)
+            rating = Rating(slug=unique_slug(Rating, data["label"], 60), position=(last or 0) + 1)
+        changes = apply_changes(rating, data, RATING_FIELDS)
         if changes or rating_id is None:
             rating.save()
-            _event(actor=actor, claim=None, action="rating_updated" if rating_id else "rating_added",
+            record_event(actor=actor, claim=None, action="rating_updated" if rating_id else "rating_added",
                    changes=changes, comment=rating.label)
     return rating
 
@@ -62,18 +68,18 @@ def rating_move(*, actor, rating_id: int, direction: str) -> None:
             if row.position != position:
                 row.position = position
                 row.save(update_fields=["position"])
-        _event(actor=actor, claim=None, action="ratings_reordered",
+        record_event(actor=actor, claim=None, action="ratings_reordered",
                changes={"order": [before, [r.label for r in rows]]})
 
 
 def rating_retire(*, actor, rating_id: int, retired: bool = True) -> Rating:
     permissions.require(actor, "ratings_manage")
     with transaction.atomic():
-        rating = Rating.objects.select_for_update().get(pk=rating_id)
+        rating = lock_row(Rating, rating_id, "This rating no longer exists.")
         if rating.retired != retired:
             rating.retired = retired
             rating.save(update_fields=["retired"])
-            _event(actor=actor, claim=None, action="rating_retired" if retired else "rating_restored",
+            record_event(actor=actor, claim=None, action="rating_retired" if retired else "rating_restored",
                    changes={"retired": [not retired, retired]}, comment=rating.label)
     return rating
 
@@ -82,13 +88,13 @@ def rating_delete(*, actor, rating_id: int) -> None:
     """Only a rating no verdict uses may go; one in use can only be retired."""
     permissions.require(actor, "ratings_manage")
     with transaction.atomic():
-        rating = Rating.objects.select_for_update().get(pk=rating_id)
+        rating = lock_row(Rating, rating_id, "This rating no longer exists.")
         if Verdict.objects.filter(rating=rating).exists() or Correction.objects.filter(
                 previous__rating=rating.label).exists():
             raise WrongState(f"“{rating.label}” is used by verdicts: retire it instead of deleting it.")
         label = rating.label
         rating.delete()
-        _event(actor=actor, claim=None, action="rating_deleted", changes={"label": [label, None]}, comment=label)
+        record_event(actor=actor, claim=None, action="rating_deleted", changes={"label": [label, None]}, comment=label)
 
 
 # ---------------------------------------------------------------- speakers, tips
@@ -96,28 +102,60 @@ def rating_delete(*, actor, rating_id: int) -> None:
 def speaker_create(*, actor, data: dict[str, Any]) -> Speaker:
     permissions.require(actor, "speaker_edit")
     with transaction.atomic():
-        speaker = Speaker(slug=_unique_slug(Speaker, data["name"]))
-        changes = _apply(speaker, data, SPEAKER_FIELDS)
+        speaker = Speaker(slug=unique_slug(Speaker, data["name"]))
+        changes = apply_changes(speaker, data, SPEAKER_FIELDS)
         speaker.save()
-        _event(actor=actor, claim=None, action="speaker_created", changes=changes, comment=speaker.name)
+        record_event(actor=actor, claim=None, action="speaker_created", changes=changes, comment=speaker.name)
     return speaker
+
+
+def public_claims_showing(*, speaker=None, source=None, topic=None) -> list[Claim]:
+    """The public checks whose page shows this speaker, source or topic (through any appearance)."""
+    public = Claim.objects.public()
+    if speaker is not None:
+        shown = Q(speaker=speaker) | Q(appearances__speaker=speaker, appearances__accepted=True)
+    elif source is not None:
+        shown = Q(source=source) | Q(appearances__source=source, appearances__accepted=True)
+    else:
+        shown = Q(topics=topic)
+    ids = public.filter(shown).values("pk")
+    return list(Claim.objects.filter(pk__in=ids).only("pk", "status", "review_round").order_by("pk"))
+
+
+def _revise_in_the_open(*, actor, action: str, claims: list[Claim], changes: dict, comment: str) -> None:
+    """A change readers can see on published checks: an editor's, with an Event on each of them."""
+    if not claims or not changes:
+        return
+    permissions.require(actor, "public_record_edit")
+    record_event_on_claims(actor=actor, action=action, claims=claims, changes=changes, comment=comment)
+    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(revised_at=timezone.now())
+
+
+# What a public fact-check shows of a speaker (the role is kept on each appearance), of a source
+# and of a topic.
+SPEAKER_PUBLIC_FIELDS = ("name", "kind")
+SOURCE_PUBLIC_FIELDS = ("url", "title", "outlet", "published_on")
 
 
 def speaker_update(*, speaker_id: int, actor, data: dict[str, Any]) -> Speaker:
     permissions.require(actor, "speaker_edit")
     with transaction.atomic():
-        speaker = Speaker.objects.select_for_update().get(pk=speaker_id)
-        changes = _apply(speaker, data, SPEAKER_FIELDS)
+        speaker = lock_row(Speaker, speaker_id, "This speaker no longer exists.")
+        changes = apply_changes(speaker, data, SPEAKER_FIELDS)
         if changes:
+            shown = {k: v for k, v in changes.items() if k in SPEAKER_PUBLIC_FIELDS}
+            if shown:
+                _revise_in_the_open(actor=actor, action="speaker_updated", changes=shown, comment=speaker.name,
+                                    claims=public_claims_showing(speaker=speaker))
             speaker.save()
             if {"name", "role"} & changes.keys():
                 refresh_search_vectors(speaker.claims.values_list("pk", flat=True))
-            _event(actor=actor, claim=None, action="speaker_updated", changes=changes, comment=speaker.name)
+            record_event(actor=actor, claim=None, action="speaker_updated", changes=changes, comment=speaker.name)
     return speaker
 
 
 def speaker_merge(*, keep_id: int, duplicate_id: int, actor) -> Speaker:
-    """Move the duplicate's claims to the kept speaker, then delete the duplicate."""
+    """Move the duplicate's claims and appearances to the kept speaker, then delete the duplicate."""
     permissions.require(actor, "speaker_merge")
     if keep_id == duplicate_id:
         raise Invalid("Choose two different speakers.", errors={"duplicate": ["Choose two different speakers."]})
@@ -126,57 +164,65 @@ def speaker_merge(*, keep_id: int, duplicate_id: int, actor) -> Speaker:
         if len(speakers) != 2:
             raise WrongState("One of these speakers no longer exists.")
         keep, duplicate = speakers[keep_id], speakers[duplicate_id]
+        shown = public_claims_showing(speaker=duplicate)
         moved = list(Claim.objects.select_for_update().filter(speaker=duplicate).values_list("pk", flat=True))
         Claim.objects.filter(pk__in=moved).update(speaker=keep)
+        Appearance.objects.filter(speaker=duplicate).update(speaker=keep)
         refresh_search_vectors(moved)
-        _event(actor=actor, claim=None, action="speaker_merged", comment=f"{duplicate.name} → {keep.name}",
-               changes={"speaker": [duplicate.name, keep.name], "claims": [moved, moved]})
-        for claim in Claim.objects.filter(pk__in=moved):
-            _event(actor=actor, claim=claim, action="speaker_merged",
-                   changes={"speaker": [duplicate.name, keep.name]})
+        record_event(actor=actor, claim=None, action="speaker_merged", comment=f"{duplicate.name} → {keep.name}",
+                     changes={"speaker": [duplicate.name, keep.name], "claims": [moved, moved]})
+        public_ids = {c.pk for c in shown}
+        record_event_on_claims(actor=actor, action="speaker_merged", changes={"speaker": [duplicate.name, keep.name]},
+                               claims=list(Claim.objects.filter(pk__in=set(moved) - public_ids)
+                                           .only("pk", "status", "review_round")))
+        _revise_in_the_open(actor=actor, action="speaker_merged", claims=shown,
+                            comment=f"{duplicate.name} → {keep.name}", changes={"speaker": [duplicate.name, keep.name]})
         duplicate.delete()
     return keep
 
 
-def source_save(*, actor, data: dict[str, Any], source_id: int | None = None):
-    from claims.models import Source
-
-    permissions.require(actor, "speaker_edit")
+def source_save(*, actor, data: dict[str, Any], source_id: int | None = None) -> Source:
+    permissions.require(actor, "source_edit")
     fields = ("title", "url", "outlet", "published_on", "kind", "full_text")
     with transaction.atomic():
-        source = Source.objects.select_for_update().get(pk=source_id) if source_id else Source()
-        changes = _apply(source, data, fields)
+        source = lock_row(Source, source_id, "This source no longer exists.") if source_id else Source()
+        changes = apply_changes(source, data, fields)
         if changes or source_id is None:
+            shown = {k: v for k, v in changes.items() if k in SOURCE_PUBLIC_FIELDS}
+            if source_id and shown:
+                _revise_in_the_open(actor=actor, action="source_updated", changes=shown, comment=source.title[:200],
+                                    claims=public_claims_showing(source=source))
             source.save()
-            _event(actor=actor, claim=None, action="source_updated" if source_id else "source_created",
-                   changes=changes, comment=source.title[:200])
+            record_event(actor=actor, claim=None, action="source_updated" if source_id else "source_created",
+                         changes=changes, comment=source.title[:200])
     return source
 
 
-def topic_save(*, actor, name: str, topic_id: int | None = None):
-    from claims.models import Topic
-
-    permissions.require(actor, "speaker_edit")
+def topic_save(*, actor, name: str, topic_id: int | None = None) -> Topic:
+    permissions.require(actor, "topic_edit")
     with transaction.atomic():
-        topic = Topic.objects.select_for_update().get(pk=topic_id) if topic_id else Topic(
-            slug=_unique_slug(Topic, name))
-        changes = _apply(topic, {"name": name}, ("name",))
+        topic = lock_row(Topic, topic_id, "This topic no longer exists.") if topic_id else Topic(
+            slug=unique_slug(Topic, name))
+        changes = apply_changes(topic, {"name": name}, ("name",))
         if changes or topic_id is None:
+            if topic_id:
+                _revise_in_the_open(actor=actor, action="topic_updated", changes=changes, comment=topic.name,
+                                    claims=public_claims_showing(topic=topic))
             topic.save()
-            _event(actor=actor, claim=None, action="topic_updated" if topic_id else "topic_created",
-                   changes=changes, comment=topic.name)
+            record_event(actor=actor, claim=None, action="topic_updated" if topic_id else "topic_created",
+                         changes=changes, comment=topic.name)
     return topic
 
 
 def tip_dismiss(*, tip_id: int, actor) -> Tip:
     permissions.require(actor, "tip_manage")
     with transaction.atomic():
-        tip = Tip.objects.select_for_update().get(pk=tip_id)
+        tip = lock_row(Tip, tip_id, "This tip no longer exists.")
         if tip.status != Tip.TipStatus.NEW:
             raise WrongState("This tip has already been handled.")
         tip.status = Tip.TipStatus.DISMISSED
         tip.save(update_fields=["status"])
-        _event(actor=actor, claim=None, action="tip_dismissed", comment=tip.text[:200],
+        record_event(actor=actor, claim=None, action="tip_dismissed", comment=tip.text[:200],
                changes={"status": [Tip.TipStatus.NEW, Tip.TipStatus.DISMISSED]})
     return tip
 

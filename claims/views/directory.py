@@ -95,7 +95,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @desk_required
 def source_edit(request: HttpRequest, source_id: int | None = None) -> HttpResponse:
-    permissions.require(request.user, "speaker_edit")
+    permissions.require(request.user, "source_edit")
     source = get_object_or_404(Source, pk=source_id) if source_id else None
     form = SourceForm(request.POST or None, instance=Source.objects.get(pk=source.pk) if source else None)
     if request.method == "POST":
@@ -117,7 +117,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @desk_required
 def topic_edit(request: HttpRequest, topic_id: int | None = None) -> HttpResponse:
-    permissions.require(request.user, "speaker_edit")
+    permissions.require(request.user, "topic_edit")
     topic = get_object_or_404(Topic, pk=topic_id) if topic_id else None
     form = TopicForm(request.POST or None, instance=Topic.objects.get(pk=topic.pk) if topic else None)
     if request.method == "POST":

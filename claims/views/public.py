@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from claims import seo, services
 from claims.figures import comparisons_for
 from claims.forms import SuggestForm
-from claims.models import Claim, Correction, Rating, ReviewVote, Speaker, Topic
+from claims.models import PUBLIC_STATUSES, Claim, Correction, Rating, ReviewVote, Speaker, Topic
 from claims.net import client_address
 from claims.public_cache import public_page
 from claims.search import search_query
@@ -231,7 +231,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
 @require_GET
 @public_page
 def corrections(request: HttpRequest) -> HttpResponse:
-    items = (Correction.objects.filter(claim__status__in=["published", "retracted"], claim__imported=False)
+    items = (Correction.objects.filter(claim__status__in=PUBLIC_STATUSES, claim__imported=False)
              .select_related("claim__speaker").order_by("-created_at", "-id"))
     return render(request, "public/corrections.html", {"page": Paginator(items, 50).get_page(request.GET.get("page"))})
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from claims.appearances import add_first_appearances
 from claims.matching import refresh_term_stats
 from claims.models import Claim, Rating, Speaker, Topic, Verdict
 from claims.search import write_vectors
@@ -95,6 +96,7 @@ class Command(BaseCommand):
         verdicts = [Verdict(claim=c, rating=rng.choice(ratings), conclusion="Generated for benchmarks.",
                             published_at=c.published_at) for c in claims if c.status == "published"]
         Verdict.objects.bulk_create(verdicts)
+        add_first_appearances(c.pk for c in claims)
         through = Claim.topics.through
         through.objects.bulk_create([through(claim_id=c.pk, topic_id=topics[t].pk) for c, t in zip(claims, subjects,
                                                                                                       strict=True)])

@@ -1,0 +1,71 @@
+"""The consistency gate: the same claim gets the same rating, or a stated reason why not.
+
+"Submit for review" and "Approve" look up published verdicts and archive records on matching
+claims (``CONSISTENCY_MATCH_THRESHOLD``). Each one rated differently needs a statement from the
+person acting: "Consistent with it", or "Differs because…" with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from claims.models import Claim, ConsistencyNote, Rating, Verdict
+
+RELATIONS = dict(ConsistencyNote.Relation.choices)
+
+
+@dataclass
+class PastRuling:
+    claim: Claim
+    rating: Rating
+    score: float
+
+    @property
+    def field(self) -> str:
+        return f"relation_{self.claim.pk}"
+
+    @property
+    def reason_field(self) -> str:
+        return f"reason_{self.claim.pk}"
+
+
+def conflicting_rulings(claim: Claim, verdict: Verdict | None = None) -> list[PastRuling]:
+    """Past rulings on matching claims whose rating differs from this verdict's."""
+    from claims.matching import find_similar, similarity
+
+    if verdict is None:
+        verdict = Verdict.objects.filter(claim=claim).select_related("rating").first()
+    if verdict is None or verdict.rating_id is None:
+        return []
+    text = f"{claim.quote} {claim.claim_checked}".strip()
+    found = []
+    for match in find_similar(text, exclude_id=claim.pk, limit=10):
+        past = getattr(match.claim, "verdict", None)
+        # Archive ratings that are not on our scale never trigger the gate: there is nothing to compare.
+        if past is None or past.rating is None or past.rating.pk == verdict.rating_id:
+            continue
+        score = max(similarity(claim.quote, match.claim.quote),
+                    similarity(text, f"{match.claim.quote} {match.claim.claim_checked}".strip()))
+        if score >= settings.CONSISTENCY_MATCH_THRESHOLD:
+            found.append(PastRuling(match.claim, past.rating, score))
+    return found
+
+
+def statements_from(data, rulings: list[PastRuling]) -> dict[int, dict]:
+    """What the person said about each ruling, from the posted form."""
+    return {r.claim.pk: {"relation": (data.get(r.field) or "").strip(),
+                         "reason": (data.get(r.reason_field) or "").strip()[:5000]} for r in rulings}
+
+
+def statement_errors(rulings: list[PastRuling], statements: dict[int, dict]) -> dict[str, list[str]]:
+    """Errors next to each ruling's fields: a choice for each, and a reason when it differs."""
+    errors: dict[str, list[str]] = {}
+    for ruling in rulings:
+        said = statements.get(ruling.claim.pk) or {}
+        if said.get("relation") not in RELATIONS:
+            errors[ruling.field] = [f"Say how this verdict relates to the earlier “{ruling.rating.label}” ruling."]
+        elif said["relation"] == ConsistencyNote.Relation.DIFFERS and not said.get("reason"):
+            errors[ruling.reason_field] = ["Say why the rating differs."]
+    return errors
