@@ -272,6 +272,9 @@ class CorrectionForm(DeskForm):
                                                     ("clarification", "Clarification")])
     note = forms.CharField(label="Public note", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
                            help_text="Shown with its date on the public fact-check and on the corrections page.")
+    quote = forms.CharField(label="Quote", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text="The exact words, as said: change them only to correct a transcription.")
+    claim_checked = forms.CharField(label="Claim as checked", max_length=500, required=False)
     rating = forms.ModelChoiceField(label="Rating", queryset=Rating.objects.filter(retired=False), required=False,
                                     empty_label="Keep the rating")
     conclusion = forms.CharField(label="Conclusion", max_length=500, required=False)
@@ -290,9 +293,13 @@ class CorrectionForm(DeskForm):
             self.add_error("evidence_title", "New evidence needs both a URL and a title.")
         return cleaned
 
-    def verdict_data(self, verdict) -> dict:
+    def claim_and_verdict_data(self, claim) -> dict:
+        """What the correction changes: empty fields keep their values."""
+        verdict = claim.verdict
         data = {"conclusion": self.cleaned_data["conclusion"] or verdict.conclusion,
-                "analysis": self.cleaned_data["analysis"] or verdict.analysis}
+                "analysis": self.cleaned_data["analysis"] or verdict.analysis,
+                "quote": self.cleaned_data["quote"].strip() or claim.quote,
+                "claim_checked": self.cleaned_data["claim_checked"].strip() or claim.claim_checked}
         if self.cleaned_data.get("rating"):
             data["rating"] = self.cleaned_data["rating"]
         return data

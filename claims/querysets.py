@@ -25,10 +25,14 @@ class ClaimQuerySet(models.QuerySet):
         return self.select_related("speaker", "assignee", "verdict__rating")
 
     def with_public_detail(self):
-        from claims.models import Correction, Evidence, ReplyAttempt
+        from claims.models import Appearance, ConsistencyNote, Correction, Evidence, ReplyAttempt
 
         return self.select_related("speaker", "source", "verdict__rating", "verdict__author").prefetch_related(
             "topics",
+            Prefetch("appearances", queryset=Appearance.objects.filter(accepted=True).select_related(
+                "speaker", "source"), to_attr="public_appearances"),
+            Prefetch("consistency_notes", queryset=ConsistencyNote.objects.filter(show_publicly=True).select_related(
+                "past_claim").order_by("-round", "-id"), to_attr="public_notes"),
             Prefetch("evidence", queryset=Evidence.objects.order_by("position", "id")),
             Prefetch("corrections", queryset=Correction.objects.order_by("-created_at")),
             Prefetch("reply_attempts", queryset=ReplyAttempt.objects.filter(show_publicly=True)),

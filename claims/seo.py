@@ -38,10 +38,16 @@ def review_row(claim: Claim) -> dict:
     verdict = getattr(claim, "verdict", None)
     rating = verdict.rating if verdict else None
     source = claim.source
+    appearances = getattr(claim, "public_appearances", None) or []
+    first = next((a for a in appearances if a.primary), None)
     return {
+        "appearances": [{"url": a.source.url, "title": a.source.title, "date": a.date_said}
+                        for a in appearances if a.source and a.source.url],
         "slug": claim.slug, "status": claim.status, "quote": claim.quote, "claim_checked": claim.claim_checked,
         "date_said": claim.date_said, "published_at": claim.published_at, "speaker__name": claim.speaker.name,
-        "speaker__kind": claim.speaker.kind, "speaker__role": claim.speaker.role,
+        "speaker__kind": claim.speaker.kind,
+        # The role when it was said, not the speaker's role today.
+        "speaker__role": first.speaker_role if first else claim.speaker.role,
         "source__url": source.url if source else None, "source__title": source.title if source else None,
         "verdict__conclusion": verdict.conclusion if verdict else None,
         "verdict__published_at": verdict.published_at if verdict else None,
@@ -74,12 +80,26 @@ def claim_review_from_row(row: dict, *, best, worst) -> dict | None:
     item = {"@type": "Claim", "author": author}
     if row["date_said"]:
         item["datePublished"] = row["date_said"].isoformat()
-    if row["source__url"]:
-        appearance = {"@type": "CreativeWork", "url": row["source__url"]}
-        if row["source__title"]:
-            appearance["headline"] = row["source__title"]
-        item["appearance"] = [appearance]
-        item["firstAppearance"] = appearance
+    said = row.get("appearances") or (
+        [{"url": row["source__url"], "title": row["source__title"], "date": row["date_said"]}]
+        if row["source__url"] else [])
+    if said:
+        works, seen = [], set()
+        for where in said:
+            if where["url"] in seen:
+                continue
+            seen.add(where["url"])
+            work = {"@type": "CreativeWork", "url": where["url"]}
+            if where["title"]:
+                work["headline"] = where["title"]
+            if where["date"]:
+                work["datePublished"] = where["date"].isoformat()
+            works.append(work)
+        item["appearance"] = works
+        # The earliest by date said; undated ones after the dated, in the order they were logged.
+        order = sorted(range(len(said)), key=lambda i: (said[i]["date"] is None, said[i]["date"] or 0, i))
+        first_url = said[order[0]]["url"]
+        item["firstAppearance"] = next(w for w in works if w["url"] == first_url)
     published = row["verdict__published_at"] or row["published_at"]
     data = {
         "@context": "https://schema.org",

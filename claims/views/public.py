@@ -11,7 +11,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from claims import seo, services
 from claims.figures import comparisons_for
 from claims.forms import SuggestForm
-from claims.models import PUBLIC_STATUSES, Claim, Correction, Rating, ReviewVote, Speaker, Topic
+from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Topic
 from claims.net import client_address
 from claims.public_cache import public_page
 from claims.search import search_query
@@ -47,7 +47,7 @@ def filtered(queryset, filters: dict):
     if filters["rating"]:
         queryset = queryset.filter(verdict__rating__slug=filters["rating"])
     if filters["speaker"]:
-        queryset = queryset.filter(speaker__slug=filters["speaker"])
+        queryset = queryset.filter(pk__in=said_by(speaker__slug=filters["speaker"]))
     if filters["topic"]:
         queryset = queryset.filter(topics__slug=filters["topic"])
     if start := _parse_date(filters["from"]):
@@ -55,6 +55,11 @@ def filtered(queryset, filters: dict):
     if end := _parse_date(filters["to"]):
         queryset = queryset.filter(published_at__date__lte=end)
     return queryset
+
+
+def said_by(**speaker):
+    """The claims a speaker said, through any accepted appearance (the first included)."""
+    return Appearance.objects.filter(accepted=True, **speaker).values("claim_id")
 
 
 def _listing(request: HttpRequest, queryset, filters: dict | None = None):
@@ -70,11 +75,11 @@ def _filter_choices() -> dict:
     def first_public(queryset) -> Subquery:
         return Subquery(queryset.order_by().values("pk")[:1])
 
-    published = Claim.objects.filter(status="published", imported=False)
+    said = Appearance.objects.filter(accepted=True, claim__status="published", claim__imported=False)
     links = Claim.topics.through.objects.filter(claim__status="published", claim__imported=False)
     return {
         "ratings": Rating.objects.filter(retired=False),
-        "speakers": Speaker.objects.annotate(first=first_public(published.filter(speaker=OuterRef("pk"))))
+        "speakers": Speaker.objects.annotate(first=first_public(said.filter(speaker=OuterRef("pk"))))
         .filter(first__isnull=False).only("slug", "name"),
         "topics": Topic.objects.annotate(first=first_public(links.filter(topic=OuterRef("pk"))))
         .filter(first__isnull=False),
@@ -103,15 +108,33 @@ def claim_page_context(claim: Claim) -> dict:
     for vote in claim.approvals:
         if vote.editor not in reviewers:
             reviewers.append(vote.editor)
+    appearances = getattr(claim, "public_appearances", [])
+    first = next((a for a in appearances if a.primary), appearances[0] if appearances else None)
+    notes, seen = [], set()
+    for note in getattr(claim, "public_notes", []):  # the latest note on each earlier check
+        if note.past_claim_id not in seen:
+            seen.add(note.past_claim_id)
+            notes.append(note)
     review = seo.claim_review(claim)
     url = seo.absolute(claim.get_absolute_url())
     return {
         "claim": claim, "verdict": verdict, "reviewers": reviewers, "canonical_url": url,
+        "first_appearance": first, "other_appearances": [a for a in appearances if a is not first],
+        "differs_notes": notes, "updated_at": updated_at(claim),
         "claim_review_json": seo.json_for_script(review) if review else None,
         "embed_url": seo.absolute(f"/embed/claims/{claim.slug}/"),
         "retraction": next((c for c in claim.corrections.all() if c.kind == Correction.Kind.RETRACTION), None),
         "comparisons": comparisons_for(claim, claim.evidence.all()),
     }
+
+
+def updated_at(claim: Claim):
+    """The last change readers can see since publication: a correction, or an editor's change to
+    what the page shows (speaker, source, topics, appearances)."""
+    dates = [c.created_at for c in claim.corrections.all() if c.kind != Correction.Kind.RETRACTION]
+    if claim.revised_at:
+        dates.append(claim.revised_at)
+    return max(dates, default=None)
 
 
 def with_approvals(queryset):
@@ -123,8 +146,26 @@ def with_approvals(queryset):
 @require_GET
 @public_page
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    claim = get_object_or_404(seo.with_scale(with_approvals(Claim.objects.public().with_public_detail())), slug=slug)
+    claim = seo.with_scale(with_approvals(Claim.objects.public().with_public_detail())).filter(slug=slug).first()
+    if claim is None:
+        survivor = merged_into(slug)
+        if survivor is None:
+            raise Http404("No public fact-check has this address.")
+        return HttpResponsePermanentRedirect(survivor.get_absolute_url())
     return render(request, "public/claim_detail.html", claim_page_context(claim))
+
+
+def merged_into(slug: str) -> Claim | None:
+    """The public check a once-public, since merged, check now lives in."""
+    fields = ("status", "slug", "merged_into", "imported")
+    merged = Claim.objects.filter(slug=slug, status="merged", published_at__isnull=False).only(*fields).first()
+    seen = set()
+    while merged is not None and merged.status == "merged" and merged.pk not in seen:
+        seen.add(merged.pk)  # a merged claim's survivor may itself have been merged since
+        merged = Claim.objects.filter(pk=merged.merged_into_id).only(*fields).first()
+    if merged is None or not merged.is_public or merged.imported:
+        return None
+    return merged
 
 
 @require_GET
@@ -144,15 +185,16 @@ def claim_embed(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @public_page
 def speaker_list(request: HttpRequest) -> HttpResponse:
-    speakers = (Speaker.objects.annotate(checks=Count("claims", filter=Q(claims__status="published",
-                                                                         claims__imported=False)))
+    # A claim counts once for each speaker who said it.
+    speakers = (Speaker.objects.annotate(checks=Count("appearances__claim", distinct=True, filter=Q(
+        appearances__accepted=True, appearances__claim__status="published", appearances__claim__imported=False)))
                 .filter(checks__gt=0).order_by("name"))
     return render(request, "public/speaker_list.html", {"page": Paginator(speakers, 100).get_page(
         request.GET.get("page"))})
 
 
 def scorecard(speaker: Speaker) -> list[dict]:
-    counts = dict(Claim.objects.published().filter(speaker=speaker).values_list("verdict__rating")
+    counts = dict(Claim.objects.published().filter(pk__in=said_by(speaker=speaker)).values_list("verdict__rating")
                   .annotate(n=Count("pk")).values_list("verdict__rating", "n"))
     rows = [{"rating": r, "count": counts.get(r.pk, 0)} for r in Rating.objects.all() if counts.get(r.pk) or
             not r.retired]
@@ -168,7 +210,7 @@ def scorecard(speaker: Speaker) -> list[dict]:
 @public_page
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = get_object_or_404(Speaker, slug=slug)
-    page = _listing(request, speaker.claims.all())
+    page = _listing(request, Claim.objects.filter(pk__in=said_by(speaker=speaker)))
     if not page.paginator.count:
         raise Http404("No public fact-checks of this speaker.")  # names from desk work stay private
     rows = scorecard(speaker)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from claims import permissions, services
-from claims.errors import Conflict
+from claims.errors import Conflict, Invalid
 from claims.forms import (
     AnnotationForm,
     AssignForm,
@@ -25,7 +28,18 @@ from claims.forms import (
     utf16_to_codepoints,
 )
 from claims.markdown import render_markdown
-from claims.models import Annotation, Claim, Event, Evidence, ReviewVote, Verdict
+from claims.models import (
+    Annotation,
+    Appearance,
+    Claim,
+    ConsistencyNote,
+    Event,
+    Evidence,
+    ReviewVote,
+    Submission,
+    Verdict,
+    display_name,
+)
 from claims.views.common import page_or_fragment, see_other, wants_fragment
 from claims.views.decorators import desk_required
 
@@ -45,6 +59,7 @@ def quote_segments(quote: str, notes) -> list[tuple[str, list[int]]]:
 def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
     user = request.user
     verdict = Verdict.objects.filter(claim=claim).select_related("rating").first()
+    appearances = list(Appearance.objects.filter(claim=claim).select_related("speaker", "source", "added_by"))
     notes = list(Annotation.objects.filter(claim=claim, parent__isnull=True).select_related("author")
                  .prefetch_related("replies__author"))
     for note in notes:
@@ -60,6 +75,14 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
         return find_similar(f"{claim.quote} {claim.claim_checked}", exclude_id=claim.pk, limit=5)
 
     @functools.cache
+    def conflicts():
+        from claims.consistency import conflicting_rulings
+
+        if claim.status not in ("researching", "in_review"):
+            return []
+        return conflicting_rulings(claim, verdict)
+
+    @functools.cache
     def comparisons():
         from claims.figures import comparisons_for
 
@@ -72,6 +95,10 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
         # Evaluated only when a template renders the panel that needs them.
         "past_rulings": past_rulings,
         "comparisons": comparisons,
+        "conflicts": conflicts,
+        "review": review_context(claim) if claim.status == "in_review" else None,
+        "appearances": appearances,
+        "can_accept_appearance": permissions.can(user, "appearance_accept", claim),
         "notes": notes,
         "segments": quote_segments(claim.quote, notes),
         "replies": claim.reply_attempts.select_related("logged_by"),
@@ -79,7 +106,6 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
         "votes": list(ReviewVote.objects.filter(claim=claim).select_related("editor")),
         "can": can,
         "actions": permissions.actions_for(user, claim),
-        "can_approve": services.can_approve(user, claim),
         "approvals": services.approvals_in_round(claim),
         "approvals_needed": settings.REVIEW_APPROVALS_REQUIRED,
         "claim_form": ClaimForm(initial=ClaimForm.initial_for(claim)),
@@ -91,13 +117,42 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
         "reply_attempt_form": ReplyAttemptForm(),
         "assign_form": AssignForm(),
         "correction_form": CorrectionForm(prefix="correction", initial={
+            "quote": claim.quote, "claim_checked": claim.claim_checked,
             "conclusion": verdict.conclusion if verdict else "", "analysis": verdict.analysis if verdict else "",
         }) if claim.status == "published" else None,
         "adding_evidence": request.GET.get("add") == "evidence",
+        "gate_errors": {},
+        "statements": {},
     }
     if "evidence_form" not in overrides and context["adding_evidence"]:
         context["evidence_form"] = EvidenceForm()
     context.update(overrides)
+    return context
+
+
+def review_context(claim: Claim) -> dict:
+    """What the reviewing editor sees: the notes on past rulings, and from round 2 on what changed."""
+    from claims.textdiff import diff_html
+
+    notes = list(ConsistencyNote.objects.filter(claim=claim, round=claim.review_round, action="submit")
+                 .select_related("past_claim", "author"))
+    submissions = list(Submission.objects.filter(claim=claim).order_by("-round", "-id")[:2])
+    context = {"notes": {n.past_claim_id: n for n in notes}, "changes": None}
+    if len(submissions) == 2 and submissions[0].round > submissions[1].round:
+        now, then = submissions[0].snapshot, submissions[1].snapshot
+        before = {e["id"]: e for e in then.get("evidence", [])}
+        after = {e["id"]: e for e in now.get("evidence", [])}
+        context["changes"] = {
+            "round": submissions[1].round,
+            "rating": (then.get("rating"), now.get("rating")),
+            "conclusion": diff_html(then.get("conclusion"), now.get("conclusion")),
+            "conclusion_changed": then.get("conclusion") != now.get("conclusion"),
+            "analysis": diff_html(then.get("analysis"), now.get("analysis")),
+            "analysis_changed": then.get("analysis") != now.get("analysis"),
+            "added": [e for pk, e in after.items() if pk not in before],
+            "removed": [e for pk, e in before.items() if pk not in after],
+            "edited": [(before[pk], e) for pk, e in after.items() if pk in before and before[pk] != e],
+        }
     return context
 
 
@@ -299,7 +354,41 @@ def reply_log(request: HttpRequest, claim_id: int) -> HttpResponse:
 TRANSITIONS = {
     "correct": "correct", "assign-self": "assign_self", "assign": "assign", "submit": "submit", "approve": "approve",
     "request-changes": "request_changes", "dismiss": "dismiss", "reopen": "reopen", "retract": "retract",
+    "merge": "merge",
 }
+
+
+def posted_statements(post) -> dict[int, dict]:
+    """The consistency statements of a Submit or Approve form: one per past ruling it names."""
+    statements = {}
+    for key in post:
+        if key.startswith("relation_") and key[9:].isdigit():
+            pk = int(key[9:])
+            statements[pk] = {"relation": post.get(key, "").strip(),
+                              "reason": post.get(f"reason_{pk}", "").strip()[:5000]}
+    return statements
+
+
+def _message(action: str, claim: Claim) -> str:
+    """What the status line says after each workflow action."""
+    if action == "approve" and claim.status == "published":
+        return format_html('Published. <a href="{}">View the fact-check</a>', claim.get_absolute_url())
+    if action == "approve":
+        approvals = services.approvals_in_round(claim)
+        needed = settings.REVIEW_APPROVALS_REQUIRED
+        return f"Approved ({approvals} of {needed} approval{'s' if needed != 1 else ''})."
+    if action in ("assign", "assign-self"):
+        return f"Assigned to {display_name(claim.assignee)}."
+    return {
+        "submit": "Submitted for review. Editors have been told.", "request-changes": "Changes requested.",
+        "correct": "Corrected.", "retract": "Retracted.", "dismiss": "Dismissed.", "reopen": "Reopened.",
+    }[action]
+
+
+def _merge_target(value: str) -> int | None:
+    """"Merge into claim" takes the claim's number or its desk address."""
+    match = re.search(r"(\d+)/?\s*$", value or "")
+    return int(match.group(1)) if match else None
 
 
 @require_POST
@@ -310,37 +399,77 @@ def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpRe
     claim = _claim(claim_id)
     comment = request.POST.get("comment", "").strip()[:5000]
     user = request.user
-    if action == "assign-self":
-        services.claim_assign(claim_id=claim.pk, actor=user)
-    elif action == "assign":
-        form = AssignForm(request.POST)
-        permissions.require(user, "assign", claim)
-        if not form.is_valid():
-            return _respond(request, claim, "workspace", status=422, assign_form=form)
-        services.claim_assign(claim_id=claim.pk, actor=user, assignee=form.cleaned_data["assignee"])
-    elif action == "submit":
-        services.claim_submit(claim_id=claim.pk, actor=user, comment=comment)
-    elif action == "approve":
-        services.review_approve(claim_id=claim.pk, actor=user, comment=comment)
-    elif action == "request-changes":
-        services.review_request_changes(claim_id=claim.pk, actor=user, comment=comment)
-    elif action == "dismiss":
-        services.claim_dismiss(claim_id=claim.pk, actor=user, reason=comment)
-    elif action == "reopen":
-        services.claim_reopen(claim_id=claim.pk, actor=user, comment=comment)
-    elif action == "retract":
-        services.claim_retract(claim_id=claim.pk, actor=user, note=comment)
-    elif action == "correct":
-        permissions.require(user, "correct", claim)
-        form = CorrectionForm(request.POST, prefix="correction")
-        if not form.is_valid():
-            return _respond(request, claim, "workspace", status=422, correction_form=form)
-        services.verdict_correct(claim_id=claim.pk, actor=user, kind=form.cleaned_data["kind"],
-                                 note=form.cleaned_data["note"], data=form.verdict_data(claim.verdict),
-                                 evidence=form.evidence_data())
+    statements = posted_statements(request.POST)
+    try:
+        if action == "assign-self":
+            services.claim_assign(claim_id=claim.pk, actor=user)
+        elif action == "assign":
+            form = AssignForm(request.POST)
+            permissions.require(user, "assign", claim)
+            if not form.is_valid():
+                return _respond(request, claim, "workspace", status=422, assign_form=form)
+            services.claim_assign(claim_id=claim.pk, actor=user, assignee=form.cleaned_data["assignee"])
+        elif action == "submit":
+            services.claim_submit(claim_id=claim.pk, actor=user, comment=comment, consistency=statements)
+        elif action == "approve":
+            services.review_approve(claim_id=claim.pk, actor=user, comment=comment, consistency=statements,
+                                    show_publicly=request.POST.get("show_publicly") == "on")
+        elif action == "request-changes":
+            services.review_request_changes(claim_id=claim.pk, actor=user, comment=comment)
+        elif action == "dismiss":
+            services.claim_dismiss(claim_id=claim.pk, actor=user, reason=comment)
+        elif action == "reopen":
+            services.claim_reopen(claim_id=claim.pk, actor=user, comment=comment)
+        elif action == "retract":
+            services.claim_retract(claim_id=claim.pk, actor=user, note=comment)
+        elif action == "merge":
+            return _merge(request, claim)
+        elif action == "correct":
+            permissions.require(user, "correct", claim)
+            form = CorrectionForm(request.POST, prefix="correction")
+            if not form.is_valid():
+                return _respond(request, claim, "workspace", status=422, correction_form=form)
+            services.verdict_correct(claim_id=claim.pk, actor=user, kind=form.cleaned_data["kind"],
+                                     note=form.cleaned_data["note"], data=form.claim_and_verdict_data(claim),
+                                     evidence=form.evidence_data())
+    except Invalid as invalid:
+        if action not in ("submit", "approve") or not invalid.errors or "__all__" in invalid.errors:
+            raise
+        # The consistency gate: the page again, the errors next to each past ruling's fields.
+        return _respond(request, _claim(claim.pk), "workspace", status=422, gate_errors=invalid.errors,
+                        gate_message=invalid.message, gate_action=action, statements=statements)
+    claim = _claim(claim.pk)
+    message = _message(action, claim)
     if not wants_fragment(request):
-        messages.success(request, "Done.")
+        messages.success(request, message)
         return see_other(claim.get_desk_url())
     # A transition changes what every panel may do: reload the workspace's content in place.
-    return page_or_fragment(request, TEMPLATE, "workspace", workspace_context(request, _claim(claim.pk)),
+    return page_or_fragment(request, TEMPLATE, "workspace", workspace_context(request, claim, flash=message),
                             event="claim-changed")
+
+
+def _merge(request: HttpRequest, claim: Claim) -> HttpResponse:
+    permissions.require(request.user, "merge", claim)
+    value = request.POST.get("into", "").strip()[:2000]
+    into = _merge_target(value)
+    if into is None or not Claim.objects.filter(pk=into).exists():
+        return _respond(request, claim, "workspace", status=422, merge_value=value,
+                        merge_error="Give the number of an existing claim, such as 42.")
+    try:
+        survivor = services.claim_merge(claim_id=claim.pk, into_id=into, actor=request.user)
+    except Invalid as invalid:
+        return _respond(request, claim, "workspace", status=422, merge_value=value,
+                        merge_error=" ".join(invalid.errors.get("into", [invalid.message])))
+    messages.success(request, format_html("Merged claim {} into this one.", claim.pk))
+    if wants_fragment(request):
+        return HttpResponseClientRedirect(survivor.get_desk_url())
+    return see_other(survivor.get_desk_url())
+
+
+@require_POST
+@desk_required
+def appearance_accept(request: HttpRequest, appearance_id: int) -> HttpResponse:
+    appearance = get_object_or_404(Appearance, pk=appearance_id)
+    services.appearance_accept(appearance_id=appearance.pk, actor=request.user)
+    return _respond(request, _claim(appearance.claim_id), "appearances-panel", event="claim-changed",
+                    anchor="appearances-panel", appearance_saved="Appearance accepted: the public page shows it.")
