@@ -14,6 +14,7 @@ from django.test import Client
 
 from claims.models import (
     Annotation,
+    Appearance,
     Claim,
     Correction,
     Event,
@@ -38,7 +39,7 @@ REFUSALS = (403, 405, 409, 422)
 
 def db_state() -> dict:
     models = (Claim, Evidence, Verdict, Annotation, ReplyAttempt, ReviewVote, Correction, Speaker, Source, Topic,
-              Tip, Event)
+              Tip, Event, Appearance)
     return {
         "counts": {model.__name__: model.objects.count() for model in models},
         "last_event": Event.objects.aggregate(last=Max("pk"))["last"],
@@ -52,6 +53,7 @@ def db_state() -> dict:
         "notes": list(Annotation.objects.order_by("pk").values_list("pk", "resolved", "detached", "body")),
         "tips": list(Tip.objects.order_by("pk").values_list("pk", "status", "claim_id")),
         "speakers": list(Speaker.objects.order_by("pk").values_list("pk", "name", "role")),
+        "appearances": list(Appearance.objects.order_by("pk").values_list("pk", "claim_id", "accepted", "primary")),
         "sources": list(Source.objects.order_by("pk").values_list("pk", "title", "url")),
         "topics": list(Topic.objects.order_by("pk").values_list("pk", "name")),
     }
@@ -77,11 +79,19 @@ def world(journalist, editor, outsider):
     factories.EvidenceFactory(claim=researching)
     in_review = factories.ClaimFactory(in_review=True)
     factories.EvidenceFactory(claim=in_review)
+    # What a public check shows: its speaker, its source and its topic change only through an editor.
+    shown_speaker = factories.SpeakerFactory(name="Pat Published", slug="pat-published")
+    shown_source = factories.SourceFactory(title="Published interview")
+    shown_topic = factories.TopicFactory(name="Housing", slug="housing")
+    published = factories.ClaimFactory(published=True, speaker=shown_speaker, source=shown_source)
+    published.topics.add(shown_topic)
+    pending = Appearance.objects.create(claim=published, speaker=speaker, quote=published.quote, accepted=False)
     return SimpleNamespace(
         journalist=journalist, editor=editor, speaker=speaker, duplicate=duplicate, topic=topic, source=source,
         logged=logged, first=first, second=second, note=note, verdict=logged.verdict, researching=researching,
         in_review=in_review, dismissed=factories.ClaimFactory(dismissed=True),
-        published=factories.ClaimFactory(published=True), tip=factories.TipFactory(),
+        published=published, shown_speaker=shown_speaker, shown_source=shown_source, shown_topic=shown_topic,
+        pending=pending, tip=factories.TipFactory(),
         false=factories.rating("false"), unused=factories.rating("unproven"),
         in_use=factories.rating("mostly-false"),
     )
@@ -152,6 +162,18 @@ ACTIONS = [
          lambda w: {"quote": "Crime fell by half.", "speaker": "Chris Example",
                     "source_url": "https://news.example.org/crime", "date_said": "2025-08-15",
                     "topics": [w.topic.pk]}),
+    # The same words again stop at a choice; its answers join the claim or log a new one with a reason.
+    post("claim-create-duplicate", lambda w: "/desk/claims/new/",
+         lambda w: {"quote": w.logged.quote, "speaker": "Chris Example"}, journalist=409, editor=409, changes=False),
+    post("claim-create-as-appearance", lambda w: "/desk/claims/new/",
+         lambda w: {"quote": w.logged.quote, "speaker": "Chris Example", "decision": "appearance",
+                    "duplicate_of": w.logged.pk}),
+    post("claim-create-as-new-without-reason", lambda w: "/desk/claims/new/",
+         lambda w: {"quote": w.logged.quote, "speaker": "Chris Example", "decision": "new",
+                    "different_reason": "  "}, journalist=422, editor=422, changes=False),
+    post("claim-create-as-new", lambda w: "/desk/claims/new/",
+         lambda w: {"quote": w.logged.quote, "speaker": "Chris Example", "decision": "new",
+                    "different_reason": "Said of another year."}),
     post("speaker-add", lambda w: "/desk/speakers/add/",
          lambda w: {"speaker-name": "Robin Example", "speaker-kind": "person"}),
     # Workspace
@@ -194,6 +216,9 @@ ACTIONS = [
          lambda w: {"correction-kind": "correction", "correction-note": "We gave the wrong year.",
                     "correction-conclusion": "Corrected."},
          journalist=403),
+    post("merge", lambda w: f"/desk/claims/{w.logged.pk}/merge/", lambda w: {"into": str(w.researching.pk)},
+         journalist=403),
+    post("appearance-accept", lambda w: f"/desk/appearances/{w.pending.pk}/accept/", journalist=403),
     # The rating scale (editors)
     page("ratings", lambda w: "/desk/ratings/", journalist=403),
     page("rating-edit-form", lambda w: f"/desk/ratings/{w.unused.pk}/", journalist=403),
@@ -219,7 +244,13 @@ ACTIONS = [
          lambda w: {"title": "Speech in Dover", "url": "https://www.example.org/speech", "kind": "speech"}),
     post("source-edit", lambda w: f"/desk/sources/{w.source.pk}/",
          lambda w: {"title": "Immigration statistics", "url": w.source.url, "kind": "document"}),
-    post("topic-create", lambda w: "/desk/topics/new/", lambda w: {"name": "Housing"}),
+    post("topic-create", lambda w: "/desk/topics/new/", lambda w: {"name": "Transport"}),
+    post("public-speaker-rename", lambda w: f"/desk/speakers/{w.shown_speaker.pk}/",
+         lambda w: {"name": "Pat Renamed", "kind": "person"}, journalist=403),
+    post("public-source-edit", lambda w: f"/desk/sources/{w.shown_source.pk}/",
+         lambda w: {"title": "Retitled interview", "url": w.shown_source.url, "kind": "article"}, journalist=403),
+    post("public-topic-rename", lambda w: f"/desk/topics/{w.shown_topic.pk}/", lambda w: {"name": "Homes"},
+         journalist=403),
     post("topic-edit", lambda w: f"/desk/topics/{w.topic.pk}/", lambda w: {"name": "Migration and asylum"}),
 ]
 PERSONAS = ["anonymous", "outsider", "journalist", "editor"]
@@ -245,7 +276,8 @@ def test_it_covers_every_desk_url():
                "claim_transition", "evidence_edit", "evidence_remove", "evidence_move", "note_reply",
                "note_resolve", "tips", "tip_dismiss", "speakers", "speaker_create", "speaker_add",
                "speaker_options", "speaker_merge", "speaker_edit", "sources", "source_create", "source_edit",
-               "topics", "topic_create", "topic_edit", "ratings", "rating_edit", "rating_action", "intake"}
+               "topics", "topic_create", "topic_edit", "ratings", "rating_edit", "rating_action", "intake",
+               "appearance_accept"}
     assert names == covered
 
 

@@ -964,9 +964,11 @@ def test_it_keeps_notes_and_right_of_reply_open_in_review(journalist_client, rev
 
 def test_it_disables_the_claim_form_in_review(journalist_client, reviewed):
     soup = workspace(journalist_client, reviewed.claim)
-    for panel in ("claim-form", "verdict-panel"):
-        fieldset = soup.find(id=panel).find("fieldset")
-        assert fieldset.has_attr("disabled"), panel
+    assert soup.find(id="claim-form").find("fieldset").has_attr("disabled")
+    # The verdict in review is shown as the public page will show it, not as a form.
+    verdict = soup.find(id="verdict-panel")
+    assert verdict.find("form", action=lambda a: a and a.endswith("/verdict/")) is None
+    assert verdict.find(attrs={"data-testid": "verdict-as-published"}).find(attrs={"data-testid": "conclusion"})
     assert button(soup.find(id="evidence-panel"), "Remove") is None
     assert button(soup.find(id="notes-panel"), "Add note") is not None
     assert button(soup.find(id="replies-panel"), "Log contact") is not None

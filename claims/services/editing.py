@@ -131,7 +131,7 @@ def _describe(appearance: Appearance) -> str:
 # ---------------------------------------------------------------- appearances and merges
 
 def appearance_add(*, claim_id: int, actor, quote: str, speaker: Speaker, source_url: str = "", source=None,
-                   date_said=None) -> Appearance:
+                   date_said=None, tip: Tip | None = None) -> Appearance:
     """Another time the claim was said. On a public check a journalist's appearance waits for an
     editor ("Accept appearance"); anywhere else, and from an editor, it joins at once."""
     with transaction.atomic():
@@ -152,6 +152,14 @@ def appearance_add(*, claim_id: int, actor, quote: str, speaker: Speaker, source
         record_event(actor=actor, claim=claim, action="appearance_added",
                      changes={"appearance": [None, _describe(appearance)]},
                      comment="" if accepted else "Waiting for an editor to accept it.")
+        if tip is not None:
+            tip = lock_row(Tip, tip.pk, "This tip no longer exists.")
+            if tip.status != Tip.TipStatus.NEW:
+                raise WrongState("This tip has already been handled.")
+            tip.status, tip.claim = Tip.TipStatus.CONVERTED, claim
+            tip.save(update_fields=["status", "claim"])
+            record_event(actor=actor, claim=claim, action="tip_converted", comment=tip.text[:200],
+                         changes={"tip": [Tip.TipStatus.NEW, Tip.TipStatus.CONVERTED]})
     return appearance
 
 

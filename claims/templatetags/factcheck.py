@@ -43,3 +43,24 @@ def change_value(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def is_long(pair) -> bool:
+    """A history entry whose text is long enough to show as a word-level diff."""
+    from claims.textdiff import is_long_text
+
+    return isinstance(pair, list | tuple) and len(pair) == 2 and all(isinstance(v, str | None) for v in pair) \
+        and any(is_long_text(v) for v in pair)
+
+
+@register.filter
+def word_diff(pair):
+    from claims.textdiff import diff_html
+
+    return diff_html(pair[0], pair[1])

@@ -19,6 +19,7 @@ urlpatterns = [
     path("claims/<int:claim_id>/verdict/preview/", workspace.verdict_preview, name="verdict_preview"),
     path("claims/<int:claim_id>/replies/", workspace.reply_log, name="reply_log"),
     path("claims/<int:claim_id>/<slug:action>/", workspace.claim_transition, name="claim_transition"),
+    path("appearances/<int:appearance_id>/accept/", workspace.appearance_accept, name="appearance_accept"),
     path("evidence/<int:evidence_id>/edit/", workspace.evidence_edit, name="evidence_edit"),
     path("evidence/<int:evidence_id>/remove/", workspace.evidence_remove, name="evidence_remove"),
     path("evidence/<int:evidence_id>/move/", workspace.evidence_move, name="evidence_move"),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import permissions, services
+from claims.errors import DuplicateClaim, Invalid
 from claims.forms import AssignForm, ClaimForm, SpeakerForm, desk_people
 from claims.models import Claim, Speaker, Status, Tip, Topic
 from claims.search import search_query
@@ -106,15 +107,25 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     tip_id = request.GET.get("tip") or request.POST.get("tip")
     if tip_id and str(tip_id).isdigit():
         tip = Tip.objects.filter(pk=int(tip_id), status=Tip.TipStatus.NEW).first()
+    context = {}
     if request.method == "POST":
         form = ClaimForm(request.POST, similar_url=reverse("desk:similar_claims"))
         if form.is_valid():
-            data = form.service_data()
-            claim = services.claim_create(actor=request.user, quote=data["quote"], speaker=data["speaker"],
-                                          claim_checked=data["claim_checked"], source_url=data["source_url"],
-                                          date_said=data["date_said"], topics=data["topics"], tip=tip)
-            return see_other(claim.get_desk_url())
-        status = 422
+            try:
+                return _save_new_claim(request, form.service_data(), tip)
+            except DuplicateClaim as duplicate:
+                status, context = 409, {"duplicates": duplicate.matches}
+            except Invalid as invalid:
+                if "different_reason" not in invalid.errors:
+                    raise
+                from claims.matching import find_duplicates
+
+                status, context = 422, {"duplicates": find_duplicates(form.cleaned_data["quote"]),
+                                        "reason_error": invalid.errors["different_reason"][0]}
+            context.update(decision_value=request.POST.get("duplicate_of", ""),
+                           reason_value=request.POST.get("different_reason", "")[:5000])
+        else:
+            status = 422
     else:
         initial = {"quote": tip.text, "source_url": tip.url} if tip else {}
         speaker_id = request.GET.get("speaker", "")
@@ -122,8 +133,32 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             initial["speaker"] = Speaker.objects.filter(pk=int(speaker_id)).values_list("name", flat=True).first()
         form, status = ClaimForm(initial=initial, similar_url=reverse("desk:similar_claims")), 200
     return page_or_fragment(request, "desk/claim_new.html", "claim-new-form", {
-        "form": form, "tip": tip, "speaker_value": form["speaker"].value(),
+        "form": form, "tip": tip, "speaker_value": form["speaker"].value(), **context,
     }, status=status)
+
+
+def _save_new_claim(request: HttpRequest, data: dict, tip) -> HttpResponse:
+    """"Save claim", and the two answers when the quote matches a claim already logged:
+    "Add as an appearance" joins that claim; "Log as a new claim" needs the reason."""
+    decision = request.POST.get("decision", "")
+    if decision == "appearance":
+        target = request.POST.get("duplicate_of", "")
+        if not target.isdigit() or not Claim.objects.filter(pk=int(target)).exists():
+            raise Invalid("Choose the claim this is another appearance of.")
+        appearance = services.appearance_add(claim_id=int(target), actor=request.user, quote=data["quote"],
+                                             speaker=data["speaker"], source_url=data["source_url"],
+                                             date_said=data["date_said"], tip=tip)
+        waits = "" if appearance.accepted else " An editor must accept it before the public page shows it."
+        messages.success(request, f"Added as an appearance of claim {appearance.claim_id}.{waits}")
+        return see_other(reverse("desk:claim", args=[appearance.claim_id]) + "#appearances-panel")
+    reason = request.POST.get("different_reason", "")[:5000] if decision == "new" else None
+    claim = services.claim_create(actor=request.user, quote=data["quote"], speaker=data["speaker"],
+                                  claim_checked=data["claim_checked"], source_url=data["source_url"],
+                                  date_said=data["date_said"], topics=data["topics"], tip=tip,
+                                  different_reason=reason)
+    if reason is not None:
+        messages.success(request, "Logged as a new claim; the reason is in its history.")
+    return see_other(claim.get_desk_url())
 
 
 @require_GET
