@@ -37,6 +37,8 @@ class ImportReport:
     already_present: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     unknown_ratings: dict[str, int] = field(default_factory=dict)
+    # Imported rows whose claim says what a desk claim (or an earlier row) says: (line, url, what it matches).
+    strong_matches: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 class ArchiveFormatError(Exception):
@@ -117,6 +119,7 @@ def import_rows(rows: Iterable[tuple[int, dict]], *, actor=None,
     topics = {t.name.casefold(): t for t in Topic.objects.all()}
     batch: list[tuple[int, dict]] = []
     seen_urls: set[str] = set()
+    known = _desk_claim_keys()
     done = 0
     for line, row in rows:
         problem = _problem(row, ratings)
@@ -129,6 +132,7 @@ def import_rows(rows: Iterable[tuple[int, dict]], *, actor=None,
         else:
             seen_urls.add(row["url"])
             batch.append((line, row))
+            _note_match(report, known, line, row)
         done += 1
         if len(batch) >= BATCH:
             _write(batch, ratings, speakers, topics, report)
@@ -144,6 +148,33 @@ def import_rows(rows: Iterable[tuple[int, dict]], *, actor=None,
                              changes={"imported": [0, report.imported]},
                              comment=f"{report.imported} archive records imported")
     return report
+
+
+def match_key(text: str) -> str:
+    """The words of a claim, whatever their case, punctuation or quotes: strong matches share it."""
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in normalise(text).casefold()).split())
+
+
+def _desk_claim_keys() -> dict[str, str]:
+    """The desk's claims by their words (archive imports never stop at a choice; they report)."""
+    keys = {}
+    rows = Claim.objects.filter(imported=False).exclude(status="merged").values_list("pk", "quote", "claim_checked")
+    for pk, quote, checked in rows.iterator(chunk_size=5000):
+        for text in (quote, checked):
+            if text:
+                keys.setdefault(match_key(text), f"claim {pk}")
+    return keys
+
+
+def _note_match(report: ImportReport, known: dict[str, str], line: int, row: dict) -> None:
+    texts = [row["claim"], row.get("quote", "")]
+    for text in filter(None, texts):
+        found = known.get(match_key(text))
+        if found:
+            report.strong_matches.append((line, row["url"], found))
+            break
+    for text in filter(None, texts):
+        known.setdefault(match_key(text), f"line {line}")
 
 
 def _problem(row: dict, ratings: dict) -> str | None:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from claims import permissions, services
+from claims.errors import DuplicateClaim, Invalid
 from claims.models import Claim, Source, Speaker
 from claims.services.common import source_for_url
 from claims.textnorm import normalise, straighten
@@ -67,8 +68,10 @@ def find_candidates(text: str) -> list[IntakeCandidate]:
     for c in candidates:
         straight = straighten(c.quote)
         quotes.update({c.quote, straight, straight.replace("'", "\u2019")})
-    logged = Claim.objects.filter(quote__in=list(quotes)).select_related("verdict__rating")
+    logged = Claim.objects.filter(quote__in=list(quotes)).exclude(status="merged").select_related("verdict__rating")
     existing = {_key(c.quote): c for c in logged}
+    # Only the same words are flagged here, in one query for the whole article; logging a ticked quote
+    # runs the full duplicate check and stops at "Already logged?" for any match.
     return [
         IntakeCandidate(index=i, candidate=c, segments=_segments(c),
                         speaker=speakers.get(_key(c.speaker)) if c.speaker else None,
@@ -77,8 +80,29 @@ def find_candidates(text: str) -> list[IntakeCandidate]:
     ]
 
 
-def log_candidates(*, actor, text: str, picks: list[int], source_url: str = "", source_title: str = "") -> list[Claim]:
-    """Create the chosen claims (logged), any new speakers and the source, all or nothing."""
+def decisions_from(post) -> dict[int, dict]:
+    """The answers given so far to "Already logged?", one per candidate, from the posted form."""
+    decisions = {}
+    for key in post:
+        if key.startswith("decision_") and key[9:].isdigit():
+            index = int(key[9:])
+            decisions[index] = {"decision": post.get(key), "claim": post.get(f"duplicate_of_{index}", ""),
+                                "reason": post.get(f"reason_{index}", "")[:5000]}
+    decide = post.get("decide", "")
+    index, _, decision = decide.partition(":")
+    if index.isdigit() and decision in ("appearance", "new"):
+        decisions[int(index)] = {"decision": decision, "claim": post.get(f"duplicate_of_{index}", ""),
+                                 "reason": post.get(f"reason_{index}", "")[:5000]}
+    return decisions
+
+
+def log_candidates(*, actor, text: str, picks: list[int], source_url: str = "", source_title: str = "",
+                   decisions: dict[int, dict] | None = None) -> list[Claim]:
+    """Create the chosen claims (logged), any new speakers and the source, all or nothing.
+
+    A chosen quote that matches a claim already logged stops everything at ``DuplicateClaim``
+    (its ``index`` names the candidate) until ``decisions`` answers for it: another appearance of
+    that claim, or a new claim with its reason."""
     from claims.extraction import extract_claims
 
     permissions.require(actor, "claim_create")
@@ -100,9 +124,20 @@ def log_candidates(*, actor, text: str, picks: list[int], source_url: str = "", 
                 speaker = services.speaker_create(actor=actor, data={"name": name[:200], "kind": kind,
                                                                      "role": (candidate.speaker_role or "")[:200]})
             speakers[key] = speaker
-            created.append(services.claim_create(
-                actor=actor, quote=candidate.quote[:5000], speaker=speaker, source=source,
-                checkworthiness=max(0.0, min(1.0, float(candidate.checkworthiness)))))
+            index = candidates.index(candidate)
+            answer = (decisions or {}).get(index) or {}
+            try:
+                if answer.get("decision") == "appearance" and str(answer.get("claim", "")).isdigit():
+                    services.appearance_add(claim_id=int(answer["claim"]), actor=actor, quote=candidate.quote[:5000],
+                                            speaker=speaker, source=source)
+                    continue
+                created.append(services.claim_create(
+                    actor=actor, quote=candidate.quote[:5000], speaker=speaker, source=source,
+                    checkworthiness=max(0.0, min(1.0, float(candidate.checkworthiness))),
+                    different_reason=answer.get("reason", "") if answer.get("decision") == "new" else None))
+            except (DuplicateClaim, Invalid) as stop:
+                stop.index = index
+                raise
     return created
 
 

@@ -330,10 +330,15 @@ def test_it_locks_a_published_check_except_for_corrections(edit, persona, publis
 
 def test_it_shows_the_submitted_verdict_read_only_to_the_reviewer(submitted, editor):
     page = parse(as_user(editor).get(submitted.get_desk_url()))
-    for panel in ("claim-form", "verdict-panel"):
-        fieldset = page.find(id=panel).find("fieldset")
-        assert fieldset.has_attr("disabled"), panel
-    assert field_by_label(page.find(id="verdict-panel"), "Conclusion")["value"] == ORIGINAL_CONCLUSION
+    assert page.find(id="claim-form").find("fieldset").has_attr("disabled")
+    # The verdict exactly as the public page will show it: rating, conclusion, analysis as HTML, evidence.
+    shown = page.find(id="verdict-panel").find(attrs={"data-testid": "verdict-as-published"})
+    assert page.find(id="verdict-panel").find("textarea") is None
+    assert shown.find(attrs={"data-testid": "rating"}).get_text(strip=True) == "Mostly false"
+    assert shown.find(attrs={"data-testid": "conclusion"}).get_text(strip=True) == ORIGINAL_CONCLUSION
+    assert shown.find(attrs={"data-testid": "analysis"}).find(["p", "strong", "ul", "ol"]) is not None
+    stances = [s.get_text(strip=True) for s in shown.find(attrs={"data-testid": "evidence"}).select(".stance")]
+    assert len(stances) == 2
     evidence = page.find(id="evidence-panel")
     assert button(evidence, "Remove") is None and evidence.find("a", string="Add evidence") is None
 
@@ -705,7 +710,7 @@ def offered_ratings(client: Client, claim: Claim) -> list[str]:
 
 def test_it_does_not_offer_a_retired_rating_for_a_verdict_or_a_correction(editor, ready, published, journalist):
     services.rating_retire(actor=editor, rating_id=rating("unproven").pk)
-    offered = offered_ratings(as_user(journalist), ready)
+    offered = offered_ratings(as_user(journalist), factories.ClaimFactory(researching=True))  # `ready` is published
     assert "Unproven" not in offered and "False" in offered
     form = parse(as_user(editor).get(published.get_desk_url())).find("details", class_="correct")
     correction_choices = [o.get_text(strip=True) for o in form.find("select", attrs={"name": "correction-rating"})

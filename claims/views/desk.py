@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims import permissions, services
 from claims.errors import DuplicateClaim, Invalid
 from claims.forms import AssignForm, ClaimForm, SpeakerForm, desk_people
-from claims.models import Claim, Speaker, Status, Tip, Topic
+from claims.models import Claim, ReviewVote, Speaker, Status, Tip, Topic
 from claims.search import search_query
 from claims.views.common import page_or_fragment, see_other, wants_fragment
 from claims.views.decorators import desk_required
@@ -28,7 +28,12 @@ PER_PAGE = 25
 @require_GET
 @desk_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    mine = Claim.objects.assigned_to(request.user).filter(status__in=OPEN_STATES).with_list_detail()
+    last_vote = ReviewVote.objects.filter(claim=OuterRef("pk")).order_by("-created_at", "-id")
+    mine = (Claim.objects.assigned_to(request.user).filter(status__in=OPEN_STATES).with_list_detail()
+            .annotate(last_decision=Subquery(last_vote.values("decision")[:1]),
+                      last_comment=Subquery(last_vote.values("comment")[:1]),
+                      last_editor_first=Subquery(last_vote.values("editor__first_name")[:1]),
+                      last_editor_last=Subquery(last_vote.values("editor__last_name")[:1])))
     review = Claim.objects.awaiting_review().with_list_detail() if permissions.is_editor(request.user) else None
     tips = Tip.objects.filter(status=Tip.TipStatus.NEW)
     published = Claim.objects.published().with_list_detail().newest_published()

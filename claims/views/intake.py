@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from claims import permissions
+from claims.errors import DuplicateClaim, Invalid
 from claims.forms import IntakeForm
-from claims.intake import find_candidates, log_candidates
+from claims.intake import decisions_from, find_candidates, log_candidates
+from claims.matching import find_duplicates
 from claims.views.common import page_or_fragment, see_other
 from claims.views.decorators import desk_required
 
@@ -79,9 +81,28 @@ def _log(request: HttpRequest) -> HttpResponse:
             "source_title": request.POST.get("source_title", ""), "searched": True,
             "pick_error": "Tick at least one claim to log.",
         }, status=422)
-    created = log_candidates(actor=request.user, text=text, picks=picks, source_url=url,
-                             source_title=request.POST.get("source_title", "")[:300])
-    messages.success(request, f"Logged {len(created)} claim{'s' if len(created) != 1 else ''}.")
+    decisions = decisions_from(request.POST)
+    try:
+        created = log_candidates(actor=request.user, text=text, picks=picks, source_url=url,
+                                 source_title=request.POST.get("source_title", "")[:300], decisions=decisions)
+    except (DuplicateClaim, Invalid) as stop:
+        if not hasattr(stop, "index") or (isinstance(stop, Invalid) and "different_reason" not in stop.errors):
+            raise
+        # Nothing was saved: the same list again, stopped at the quote that needs an answer.
+        decisions.pop(stop.index, None)
+        matches = stop.matches if isinstance(stop, DuplicateClaim) else find_duplicates(
+            find_candidates(text)[stop.index].candidate.quote)
+        return page_or_fragment(request, TEMPLATE, "intake-results", {
+            "form": IntakeForm(), "candidates": find_candidates(text), "text": text, "source_url": url,
+            "source_title": request.POST.get("source_title", ""), "searched": True, "picked": set(picks),
+            "decisions": decisions, "stop_index": stop.index, "duplicates": matches,
+            "reason_error": stop.errors.get("different_reason", [""])[0] if isinstance(stop, Invalid) else "",
+            "reason_value": request.POST.get(f"reason_{stop.index}", "")[:5000],
+        }, status=stop.status)
+    added = sum(1 for index, answer in decisions.items() if answer["decision"] == "appearance" and index in picks)
+    messages.success(request, f"Logged {len(created)} claim{'s' if len(created) != 1 else ''}."
+                     + (f" Added {added} appearance{'s' if added != 1 else ''} to claims already logged." if added
+                        else ""))
     response = see_other(reverse("desk:claims") + "?status=logged")
     if getattr(request, "htmx", False):
         from django_htmx.http import HttpResponseClientRedirect

@@ -50,6 +50,11 @@ class Command(BaseCommand):
         if report.unknown_ratings:
             names = ", ".join(f"“{name}” ({count})" for name, count in sorted(report.unknown_ratings.items()))
             self.stderr.write(f"Ratings not on the scale (add them at /desk/ratings/ or fix the file): {names}")
+        for line, url, match in report.strong_matches[:50]:
+            self.stdout.write(f"line {line}: {url} says what {match} says; imported as an archive record")
+        if len(report.strong_matches) > 50:
+            self.stdout.write(f"… and {len(report.strong_matches) - 50:,} more strong matches")
         rate = report.imported / elapsed if elapsed else 0
         self.stdout.write(f"Imported {report.imported:,} archive records, {report.already_present:,} already present, "
-                          f"{len(report.errors):,} rows skipped, in {elapsed:.1f} s ({rate:,.0f} rows/s).")
+                          f"{len(report.errors):,} rows skipped, {len(report.strong_matches):,} strong matches "
+                          f"with claims already logged, in {elapsed:.1f} s ({rate:,.0f} rows/s).")
