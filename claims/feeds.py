@@ -69,7 +69,9 @@ def _claim_reviews():
         chunk = list(rows.filter(pk__gt=last)[:FEED_CHUNK])
         if not chunk:
             return
-        reviews = [seo.claim_review_from_row(row, best=best, worst=worst) for row in chunk]
+        said = seo.appearances_of([row["pk"] for row in chunk])
+        reviews = [seo.claim_review_from_row({**row, "appearances": said.get(row["pk"])}, best=best, worst=worst)
+                   for row in chunk]
         text = ",".join(json.dumps(review, ensure_ascii=False) for review in reviews if review)
         if text:
             yield text

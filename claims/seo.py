@@ -116,6 +116,19 @@ def claim_review_from_row(row: dict, *, best, worst) -> dict | None:
     return data
 
 
+def appearances_of(claim_ids: list[int]) -> dict[int, list[dict]]:
+    """The accepted appearances with a source address of many claims, in one query (the data feed)."""
+    from claims.models import Appearance
+
+    found: dict[int, list[dict]] = {}
+    rows = (Appearance.objects.filter(claim_id__in=claim_ids, accepted=True).exclude(source__url="")
+            .exclude(source=None).order_by("-primary", "date_said", "id")
+            .values_list("claim_id", "source__url", "source__title", "date_said"))
+    for claim_id, url, title, date in rows:
+        found.setdefault(claim_id, []).append({"url": url, "title": title, "date": date})
+    return found
+
+
 def scale_values() -> list:
     """The numeric values of the rating scale."""
     from claims.models import Rating
