@@ -320,6 +320,16 @@ def test_it_says_what_happened_after_each_action(journalist, editor, settings):
     assert live["href"] == reload(claim).get_absolute_url()
 
 
+def test_it_links_the_live_page_after_a_plain_post_correction(editor):
+    check = factories.ClaimFactory(published=True)
+    response = as_user(editor).post(f"/desk/claims/{check.pk}/correct/", {
+        "correction-kind": "update", "correction-note": "We added the 2025 figure.",
+        "correction-conclusion": "Still fewer than claimed."}, follow=True)
+    status = parse(response).find(id="desk-messages").find(attrs={"role": "status"})
+    assert status.get_text(" ", strip=True).startswith("Corrected.")
+    assert status.find("a", string="View the fact-check")["href"] == check.get_absolute_url()
+
+
 def test_it_counts_approvals_in_the_message(journalist, editor, settings):
     settings.REVIEW_APPROVALS_REQUIRED = 2
     claim = in_research(journalist)
@@ -348,3 +358,10 @@ def test_it_marks_a_claim_sent_back_on_the_dashboard(journalist, editor):
     sent_back = mine.find(attrs={"data-testid": "changes-requested"})
     assert "Changes requested" in sent_back.get_text() and "Say which period you mean." in sent_back.get_text()
     assert "Tom Hughes" in sent_back.get_text()
+
+
+def test_it_records_a_new_rows_values_without_inventing_earlier_ones(journalist):
+    claim = in_research(journalist)
+    added = Event.objects.get(claim=claim, action="evidence_added")
+    assert added.changes["stance"] == [None, "contradicts"]  # not the model's default "context"
+    assert all(before is None for before, _ in added.changes.values())

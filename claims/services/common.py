@@ -52,13 +52,20 @@ def _same(before: Any, after: Any) -> bool:
 
 
 def apply_changes(obj, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list]:
-    """Set the given fields and return ``{field: [before, after]}`` for those that changed."""
+    """Set the given fields and return ``{field: [before, after]}`` for those that changed.
+
+    On a new row nothing came before: its defaults are not earlier values, so every field given a
+    value is recorded as ``[None, value]``."""
     changes = {}
+    new = obj.pk is None
     for field in fields:
         if field not in data or field == "topics":
             continue
         before, after = getattr(obj, field), data[field]
-        if not _same(before, after):
+        if new and after not in (None, "", []):
+            changes[field] = [None, jsonable(after)]
+            setattr(obj, field, after)
+        elif not new and not _same(before, after):
             changes[field] = [jsonable(before), jsonable(after)]
             setattr(obj, field, after)
     return changes

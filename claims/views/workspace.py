@@ -371,8 +371,9 @@ def posted_statements(post) -> dict[int, dict]:
 
 def _message(action: str, claim: Claim) -> str:
     """What the status line says after each workflow action."""
-    if action == "approve" and claim.status == "published":
-        return format_html('Published. <a href="{}">View the fact-check</a>', claim.get_absolute_url())
+    if (action == "approve" and claim.status == "published") or action in ("correct", "retract"):
+        done = {"approve": "Published.", "correct": "Corrected.", "retract": "Retracted."}[action]
+        return format_html('{} <a href="{}">View the fact-check</a>', done, claim.get_absolute_url())
     if action == "approve":
         approvals = services.approvals_in_round(claim)
         needed = settings.REVIEW_APPROVALS_REQUIRED
@@ -381,7 +382,7 @@ def _message(action: str, claim: Claim) -> str:
         return f"Assigned to {display_name(claim.assignee)}."
     return {
         "submit": "Submitted for review. Editors have been told.", "request-changes": "Changes requested.",
-        "correct": "Corrected.", "retract": "Retracted.", "dismiss": "Dismissed.", "reopen": "Reopened.",
+        "dismiss": "Dismissed.", "reopen": "Reopened.",
     }[action]
 
 

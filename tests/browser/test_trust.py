@@ -100,7 +100,7 @@ def action_message(page: Page):
 
 
 @pytest.fixture
-def logged() -> Claim:
+def existing() -> Claim:
     """A claim already being researched, said by one speaker."""
     return factories.ClaimFactory(researching=True, quote=BUS_FARES,
                                   speaker=factories.SpeakerFactory(name="Dana Exampleton", role="Council leader"))
@@ -108,7 +108,7 @@ def logged() -> Claim:
 
 # ---------------------------------------------------------------- the same quote said again
 
-def test_it_stops_a_duplicate_quote_and_adds_it_as_an_appearance(open_as, live_server, people, logged):
+def test_it_stops_a_duplicate_quote_and_adds_it_as_an_appearance(open_as, live_server, people, existing):
     factories.SpeakerFactory(name="Lee Sampleford", role="Deputy leader")
     page = open_as(people["journalist"])
     fill_new_claim(page, live_server, quote=BUS_FARES, speaker="Lee Sampleford")
@@ -118,13 +118,13 @@ def test_it_stops_a_duplicate_quote_and_adds_it_as_an_appearance(open_as, live_s
 
     choice = page.get_by_test_id("duplicate-choice")
     expect(choice.get_by_role("heading", name="Already logged?")).to_be_visible()
-    expect(choice.get_by_role("radio", name=re.compile(f"Claim {logged.pk}:"))).to_be_checked()
+    expect(choice.get_by_role("radio", name=re.compile(f"Claim {existing.pk}:"))).to_be_checked()
     assert Claim.objects.count() == 1  # nothing saved until the journalist answers
 
     choice.get_by_role("button", name="Add as an appearance", exact=True).click()
-    expect(page).to_have_url(f"{live_server.url}/desk/claims/{logged.pk}/#appearances-panel")
+    expect(page).to_have_url(f"{live_server.url}/desk/claims/{existing.pk}/#appearances-panel")
     expect(page.locator("#desk-messages").get_by_role("status")).to_have_text(
-        f"Added as an appearance of claim {logged.pk}.")
+        f"Added as an appearance of claim {existing.pk}.")
     appearances = page.get_by_test_id("appearances").get_by_test_id("appearance")
     expect(appearances).to_have_count(2)
     expect(appearances.nth(1)).to_contain_text("Lee Sampleford")
@@ -132,7 +132,7 @@ def test_it_stops_a_duplicate_quote_and_adds_it_as_an_appearance(open_as, live_s
     assert Claim.objects.count() == 1
 
 
-def test_it_logs_a_matching_quote_as_a_new_claim_only_with_a_reason(open_as, live_server, people, logged):
+def test_it_logs_a_matching_quote_as_a_new_claim_only_with_a_reason(open_as, live_server, people, existing):
     page = open_as(people["journalist"])
     fill_new_claim(page, live_server, quote=BUS_FARES, speaker="Dana Exampleton")
     page.get_by_role("button", name="Save claim", exact=True).click()
@@ -150,7 +150,7 @@ def test_it_logs_a_matching_quote_as_a_new_claim_only_with_a_reason(open_as, liv
     why = "Said again in the autumn, about the new tram fares rather than buses."
     page.get_by_label("Why this is a different claim").fill(why)
     page.get_by_role("button", name="Log as a new claim", exact=True).click()
-    new = Claim.objects.exclude(pk=logged.pk).get()
+    new = Claim.objects.exclude(pk=existing.pk).get()
     expect(page).to_have_url(f"{live_server.url}/desk/claims/{new.pk}/")
     expect(page.locator("#desk-messages").get_by_role("status")).to_have_text(
         "Logged as a new claim; the reason is in its history.")
@@ -159,7 +159,7 @@ def test_it_logs_a_matching_quote_as_a_new_claim_only_with_a_reason(open_as, liv
     expect(history).to_contain_text(why)
 
 
-def test_it_keeps_the_duplicate_choice_usable_on_a_phone(open_as, live_server, people, logged):
+def test_it_keeps_the_duplicate_choice_usable_on_a_phone(open_as, live_server, people, existing):
     page = open_as(people["journalist"], viewport=PHONE)
     fill_new_claim(page, live_server, quote=BUS_FARES, speaker="Dana Exampleton")
     page.get_by_role("button", name="Save claim", exact=True).click()
@@ -173,20 +173,20 @@ def test_it_keeps_the_duplicate_choice_usable_on_a_phone(open_as, live_server, p
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (name, box)
         button.click(trial=True)  # nothing covers it: a tap would reach it
     choice.get_by_role("button", name="Add as an appearance", exact=True).click()
-    expect(page).to_have_url(f"{live_server.url}/desk/claims/{logged.pk}/#appearances-panel")
+    expect(page).to_have_url(f"{live_server.url}/desk/claims/{existing.pk}/#appearances-panel")
     expect(page.get_by_test_id("appearances").get_by_test_id("appearance")).to_have_count(2)
 
 
-def test_it_merges_a_claim_into_the_one_that_stays(open_as, live_server, people, logged):
+def test_it_merges_a_claim_into_the_one_that_stays(open_as, live_server, people, existing):
     merged = factories.ClaimFactory(quote="Pensioners in Exampleton now pay half the bus fare they paid in spring.",
                                     speaker=factories.SpeakerFactory(name="Lee Sampleford"))
     page = open_as(people["editor"])
     page.goto(f"{live_server.url}/desk/claims/{merged.pk}/")
     workflow = page.locator("#workflow")
-    workflow.get_by_label("Merge into claim").fill(str(logged.pk))
+    workflow.get_by_label("Merge into claim").fill(str(existing.pk))
     workflow.get_by_role("button", name="Merge", exact=True).click()
 
-    expect(page).to_have_url(f"{live_server.url}/desk/claims/{logged.pk}/")
+    expect(page).to_have_url(f"{live_server.url}/desk/claims/{existing.pk}/")
     expect(page.locator("#desk-messages").get_by_role("status")).to_have_text(
         f"Merged claim {merged.pk} into this one.")
     appearances = page.get_by_test_id("appearances").get_by_test_id("appearance")
@@ -195,9 +195,9 @@ def test_it_merges_a_claim_into_the_one_that_stays(open_as, live_server, people,
 
     page.goto(f"{live_server.url}/desk/claims/{merged.pk}/")
     expect(page.get_by_test_id("claim-status")).to_have_text("Merged")
-    expect(page.get_by_test_id("merged-into")).to_contain_text(f"Merged into claim {logged.pk}")
+    expect(page.get_by_test_id("merged-into")).to_contain_text(f"Merged into claim {existing.pk}")
     expect(page.get_by_role("button", name="Merge", exact=True)).to_have_count(0)
-    assert Claim.objects.get(pk=merged.pk).merged_into_id == logged.pk
+    assert Claim.objects.get(pk=merged.pk).merged_into_id == existing.pk
 
 
 # ---------------------------------------------------------------- the consistency gate
