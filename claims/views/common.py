@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import trigger_client_event
 
 
@@ -22,14 +21,6 @@ def page_or_fragment(request: HttpRequest, template: str, fragment: str, context
     if event and wants_fragment(request):
         trigger_client_event(response, event)
     return response
-
-
-def safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 def see_other(to, *args) -> HttpResponseRedirect:
