@@ -107,6 +107,42 @@ class ReviewVoteAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(models.Appearance)
+class AppearanceAdmin(admin.ModelAdmin):
+    list_display = ("claim", "speaker", "date_said", "primary", "accepted")
+    list_filter = ("primary", "accepted")
+    search_fields = ("quote", "speaker__name", "claim__quote")
+    list_select_related = ("claim", "speaker")
+    raw_id_fields = ("claim", "speaker", "source")
+    readonly_fields = ("primary", "added_by", "accepted_by", "created_at")
+
+
+class _ReviewRecordAdmin(admin.ModelAdmin):
+    """What was submitted in a round, and what people said about past rulings: records, read-only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Submission)
+class SubmissionAdmin(_ReviewRecordAdmin):
+    list_display = ("claim", "round", "submitted_by", "created_at")
+    list_select_related = ("claim", "submitted_by")
+
+
+@admin.register(models.ConsistencyNote)
+class ConsistencyNoteAdmin(_ReviewRecordAdmin):
+    list_display = ("claim", "round", "past_claim", "past_rating", "rating", "relation", "show_publicly", "author")
+    list_filter = ("relation", "show_publicly", "action")
+    list_select_related = ("claim", "past_claim", "author")
+
+
 @admin.register(models.Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
     list_display = ("body", "claim", "author", "start", "end", "detached", "resolved", "created_at")

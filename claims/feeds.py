@@ -103,15 +103,20 @@ def _public_urls():
     for slug in Claim.objects.public().order_by("pk").values_list("slug", flat=True).iterator(chunk_size=2000):
         yield f"/claims/{slug}/"
     public_claims = {"claims__status__in": PUBLIC_STATUSES, "claims__imported": False}
-    for slug in Speaker.objects.filter(**public_claims).distinct().order_by("slug").values_list("slug", flat=True):
+    for slug in Speaker.objects.filter(**SAID_PUBLICLY).distinct().order_by("slug").values_list("slug", flat=True):
         yield f"/speakers/{slug}/"
     for slug in Topic.objects.filter(**public_claims).distinct().order_by("slug").values_list("slug", flat=True):
         yield f"/topics/{slug}/"
 
 
+# A speaker has a page when any public check's accepted appearance names them.
+SAID_PUBLICLY = {"appearances__claim__status__in": PUBLIC_STATUSES, "appearances__claim__imported": False,
+                 "appearances__accepted": True}
+
+
 def _url_count() -> int:
     public_claims = {"claims__status__in": PUBLIC_STATUSES, "claims__imported": False}
-    return (5 + Claim.objects.public().count() + Speaker.objects.filter(**public_claims).distinct().count()
+    return (5 + Claim.objects.public().count() + Speaker.objects.filter(**SAID_PUBLICLY).distinct().count()
             + Topic.objects.filter(**public_claims).distinct().count())
 
 
