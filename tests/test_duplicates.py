@@ -291,3 +291,12 @@ def test_it_refuses_raw_invalid_input_to_the_services(journalist, editor):
         services.claim_merge(claim_id=claim.pk, into_id=claim.pk, actor=editor)
     with pytest.raises(Invalid):
         services.claim_create(actor=journalist, quote=claim.quote, speaker=claim.speaker, different_reason="")
+
+
+def test_it_says_in_the_open_what_a_merge_adds_to_a_published_check(editor):
+    keep = factories.ClaimFactory(published=True, quote=PHILP)
+    gone = factories.ClaimFactory(researching=True, quote=PHILP_FULL)
+    factories.EvidenceFactory(claim=gone)
+    services.claim_merge(claim_id=gone.pk, into_id=keep.pk, actor=editor)
+    note = Correction.objects.get(claim=keep).note
+    assert note == "Merged: another record of this claim was folded in, with 1 appearance and 1 piece of evidence."

@@ -222,8 +222,15 @@ def claim_merge(*, claim_id: int, into_id: int, actor) -> Claim:
         claim.save(update_fields=["status", "merged_into", "version", "updated_at"])
         record_event(actor=actor, claim=claim, action="merged", before=before, after="merged",
                      changes={"merged_into": [None, into.pk]}, comment=f"Merged into claim {into.pk}")
-        if both_public:
-            note = f"Merged: this claim was also checked as “{what[:300]}”" + (f" (rated {rated})." if rated else ".")
+        if into.is_public:
+            # Whatever joins a public check shows on its page: its corrections log says so.
+            if both_public:
+                note = f"Merged: this claim was also checked as “{what[:300]}”" + (
+                    f" (rated {rated})." if rated else ".")
+            else:
+                note = (f"Merged: another record of this claim was folded in, with {moved['appearances']} "
+                        f"appearance{'s' if moved['appearances'] != 1 else ''} and {moved['evidence']} piece"
+                        f"{'s' if moved['evidence'] != 1 else ''} of evidence.")
             Correction.objects.create(claim=into, kind=Correction.Kind.UPDATE, note=note, created_by=actor,
                                       previous={"merged_claim": claim.pk, "slug": claim.slug, "rating": rated})
             into.revised_at = timezone.now()
