@@ -232,9 +232,26 @@ def load_demo() -> tuple[bool, str]:
         url=SOURCE_URL, title="Government strikes returns deal with Iraq", outlet="Example News",
         published_on=said, kind=Source.Kind.ARTICLE,
     )
-    for spec in CLAIMS:
-        _build_claim(spec, speakers, topics, source, said, users)
+    built = [_build_claim(spec, speakers, topics, source, said, users) for spec in CLAIMS]
+    _add_appearances(built, speakers, users)
     return True, password
+
+
+def _add_appearances(claims: list[Claim], speakers, users) -> None:
+    """The same words said again: one appearance an editor added, one waiting for an editor."""
+    by_quote = {claim.quote: claim for claim in claims}
+    iraqi = by_quote.get("barely any small boat arrivals are Iraqi")
+    if iraqi is not None:
+        services.appearance_add(
+            claim_id=iraqi.pk, actor=users["editor"], speaker=speakers["Chris Philp"], date_said=dt.date(2025, 8, 19),
+            quote="Barely any of the small boat arrivals are Iraqi.",
+            source_url="https://news.example.org/radio/morning-interview-philp")
+    crossings = next((c for c in claims if c.quote.startswith("Over 50,000 illegal immigrants")), None)
+    if crossings is not None:
+        services.appearance_add(
+            claim_id=crossings.pk, actor=users["journalist"], speaker=speakers["Chris Philp"],
+            date_said=dt.date(2025, 8, 20), quote="Over 50,000 illegal immigrants have crossed the Channel.",
+            source_url="https://social.example.org/posts/philp-channel")
 
 
 def _build_claim(spec, speakers, topics, source, said, users) -> Claim:
