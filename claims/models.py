@@ -199,7 +199,8 @@ class Claim(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in PUBLIC_STATUSES
+        """Readers can see it: published or retracted, and not an archive record (those get no page)."""
+        return self.status in PUBLIC_STATUSES and not self.imported
 
 
 class Appearance(models.Model):

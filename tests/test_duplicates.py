@@ -300,3 +300,11 @@ def test_it_says_in_the_open_what_a_merge_adds_to_a_published_check(editor):
     services.claim_merge(claim_id=gone.pk, into_id=keep.pk, actor=editor)
     note = Correction.objects.get(claim=keep).note
     assert note == "Merged: another record of this claim was folded in, with 1 appearance and 1 piece of evidence."
+
+
+def test_it_joins_an_archive_record_at_once(journalist):
+    record = factories.ClaimFactory(published=True, imported=True, quote=PHILP,
+                                    original_url="https://archive.example.org/checks/9")
+    appearance = services.appearance_add(claim_id=record.pk, actor=journalist, quote=PHILP,
+                                         speaker=record.speaker)
+    assert appearance.accepted is True  # archive records have no public page to wait for
