@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from claims.matching import find_similar
-from claims.models import Claim, Rating, Speaker, Topic, Verdict
+from claims.models import Appearance, Claim, Rating, Speaker, Topic, Verdict
 from tests import factories
 from tests.html import parse
 
@@ -285,3 +285,17 @@ def test_it_imports_five_thousand_rows_quickly(tmp_path):
     assert Verdict.objects.filter(claim__imported=True).count() == 5000
     assert Speaker.objects.filter(name__startswith="Archive Speaker").count() == 150
     assert elapsed < 10, f"5,000 rows took {elapsed:.1f} s ({rate:,.0f} rows/s)"
+
+
+def test_it_imports_rows_that_match_desk_claims_and_lists_them_as_strong_matches(tmp_path):
+    desk = factories.ClaimFactory(researching=True,
+                                  quote="over 41,000 people came across the channel in small boats in a single year — "
+                                        "a disgrace!")
+    factories.ClaimFactory(quote="The council has built 600 new homes for social rent since 2021.",  # merged away
+                           status="merged", merged_into=desk)
+    out, _ = run_import(write_csv(tmp_path / "archive.csv", GOOD_ROWS))
+    assert Claim.objects.filter(imported=True).count() == 3  # never stops at a choice
+    assert "1 strong matches" in out or "1 strong match" in out
+    line = next(text for text in out.splitlines() if text.startswith("line "))
+    assert "https://archive.example.org/checks/channel-41000" in line and f"claim {desk.pk}" in line
+    assert Appearance.objects.filter(claim__imported=True, primary=True).count() == 3

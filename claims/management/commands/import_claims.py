@@ -51,7 +51,7 @@ class Command(BaseCommand):
             names = ", ".join(f"“{name}” ({count})" for name, count in sorted(report.unknown_ratings.items()))
             self.stderr.write(f"Ratings not on the scale (add them at /desk/ratings/ or fix the file): {names}")
         for line, url, match in report.strong_matches[:50]:
-            self.stdout.write(f"line {line}: {url} says what {match} says; imported as an archive record")
+            self.stdout.write(f"line {line}: {url} has the words of {match}; imported as an archive record")
         if len(report.strong_matches) > 50:
             self.stdout.write(f"… and {len(report.strong_matches) - 50:,} more strong matches")
         rate = report.imported / elapsed if elapsed else 0
