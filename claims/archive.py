@@ -152,18 +152,17 @@ def import_rows(rows: Iterable[tuple[int, dict]], *, actor=None,
     return report
 
 
-# Strong matches: the same words as a desk claim, whatever their case, punctuation or quotes. One
-# statement after the import, so PostgreSQL folds every desk claim's text once, in a hash join.
+# Strong matches: imported rows whose claim or quote has the words of a desk claim's quote, whatever
+# their case or punctuation. One statement after the import, through the index on those words
+# (migration 0008), so its cost follows the rows imported, not the size of the desk.
 _STRONG_MATCHES = r"""
-WITH fresh AS (
-    SELECT c.id, c.original_url AS url, trim(regexp_replace(lower(t.text), '[^[:alnum:]]+', ' ', 'g')) AS key
-    FROM claims_claim c, LATERAL (VALUES (c.quote), (c.claim_checked)) AS t(text)
-    WHERE c.id = ANY(%s) AND t.text <> ''),
-desk AS (
-    SELECT d.id, trim(regexp_replace(lower(t.text), '[^[:alnum:]]+', ' ', 'g')) AS key
-    FROM claims_claim d, LATERAL (VALUES (d.quote), (d.claim_checked)) AS t(text)
-    WHERE NOT d.imported AND d.status <> 'merged' AND t.text <> '')
-SELECT DISTINCT ON (fresh.url) fresh.url, desk.id FROM fresh JOIN desk ON desk.key = fresh.key AND fresh.key <> ''
+SELECT DISTINCT ON (fresh.url) fresh.url, desk.id
+FROM (SELECT c.original_url AS url, trim(regexp_replace(lower(t.text), '[^[:alnum:]]+', ' ', 'g')) AS words
+      FROM claims_claim c, LATERAL (VALUES (c.quote), (c.claim_checked)) AS t(text)
+      WHERE c.id = ANY(%s) AND t.text <> '') AS fresh
+JOIN claims_claim desk ON trim(regexp_replace(lower(desk.quote), '[^[:alnum:]]+', ' ', 'g')) = fresh.words
+     AND NOT desk.imported AND desk.status <> 'merged'
+WHERE fresh.words <> ''
 ORDER BY fresh.url, desk.id
 """
 
