@@ -224,7 +224,11 @@ class Appearance(models.Model):
 
     class Meta:
         ordering = ["-primary", F("date_said").asc(nulls_last=True), "id"]
-        indexes = [models.Index(fields=["speaker", "claim"], name="appearance_speaker_claim")]
+        indexes = [
+            models.Index(fields=["speaker", "claim"], name="appearance_speaker_claim"),
+            # The few appearances beyond each claim's first: speaker pages add them to the claims' own.
+            models.Index(fields=["speaker", "claim"], name="appearance_other_speaker", condition=Q(primary=False)),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["claim"], condition=Q(primary=True), name="appearance_one_primary"),
             models.CheckConstraint(condition=Q(primary=False) | Q(accepted=True), name="appearance_primary_accepted"),

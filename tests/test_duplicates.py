@@ -282,7 +282,9 @@ def test_it_counts_a_claim_once_for_each_speaker_who_said_it(journalist, editor,
     services.appearance_add(claim_id=check.pk, actor=editor, quote=PHILP, speaker=other)
     page = parse(client.get("/speakers/jo-deputy/"))
     assert len(page.find_all(attrs={"data-testid": "claim-card"})) == 1
-    assert "Jo Deputy" in parse(client.get("/speakers/")).get_text()
+    listed = {li.find("a").get_text(): li.get_text(" ", strip=True) for li in parse(client.get("/speakers/")).find_all(
+        "li") if li.find("a", href=lambda h: h and h.startswith("/speakers/"))}
+    assert "(1 fact-check)" in listed["Jo Deputy"] and "(1 fact-check)" in listed[check.speaker.name]
 
 
 def test_it_refuses_raw_invalid_input_to_the_services(journalist, editor):

@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
@@ -57,6 +58,11 @@ def filtered(queryset, filters: dict):
     return queryset
 
 
+def other_appearances():
+    """Accepted appearances beyond each claim's first (the claim's own speaker is on the claim)."""
+    return Appearance.objects.filter(primary=False, accepted=True)
+
+
 def said_by(**speaker):
     """The claims a speaker said, through any accepted appearance (the first included)."""
     return Appearance.objects.filter(accepted=True, **speaker).values("claim_id")
@@ -75,12 +81,14 @@ def _filter_choices() -> dict:
     def first_public(queryset) -> Subquery:
         return Subquery(queryset.order_by().values("pk")[:1])
 
-    said = Appearance.objects.filter(accepted=True, claim__status="published", claim__imported=False)
+    published = Claim.objects.filter(status="published", imported=False)
+    also_said = other_appearances().filter(claim__status="published", claim__imported=False)
     links = Claim.topics.through.objects.filter(claim__status="published", claim__imported=False)
     return {
         "ratings": Rating.objects.filter(retired=False),
-        "speakers": Speaker.objects.annotate(first=first_public(said.filter(speaker=OuterRef("pk"))))
-        .filter(first__isnull=False).only("slug", "name"),
+        "speakers": Speaker.objects.annotate(first=Coalesce(
+            first_public(published.filter(speaker=OuterRef("pk"))),
+            first_public(also_said.filter(speaker=OuterRef("pk"))))).filter(first__isnull=False).only("slug", "name"),
         "topics": Topic.objects.annotate(first=first_public(links.filter(topic=OuterRef("pk"))))
         .filter(first__isnull=False),
     }
@@ -185,12 +193,19 @@ def claim_embed(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @public_page
 def speaker_list(request: HttpRequest) -> HttpResponse:
-    # A claim counts once for each speaker who said it.
-    speakers = (Speaker.objects.annotate(checks=Count("appearances__claim", distinct=True, filter=Q(
-        appearances__accepted=True, appearances__claim__status="published", appearances__claim__imported=False)))
-                .filter(checks__gt=0).order_by("name"))
-    return render(request, "public/speaker_list.html", {"page": Paginator(speakers, 100).get_page(
-        request.GET.get("page"))})
+    # A claim counts once for each speaker who said it: the claims they were logged with, plus those
+    # they said again elsewhere, counted apart in one small query (appearances beyond the first are
+    # few, and have an index of their own).
+    also = dict(other_appearances().filter(claim__status="published", claim__imported=False)
+                .exclude(claim__speaker=F("speaker")).order_by().values("speaker")
+                .annotate(n=Count("claim", distinct=True)).values_list("speaker", "n"))
+    speakers = (Speaker.objects.annotate(checks=Count("claims", filter=Q(claims__status="published",
+                                                                         claims__imported=False)))
+                .filter(Q(checks__gt=0) | Q(pk__in=list(also))).order_by("name"))
+    page = Paginator(speakers, 100).get_page(request.GET.get("page"))
+    for speaker in page:
+        speaker.checks += also.get(speaker.pk, 0)
+    return render(request, "public/speaker_list.html", {"page": page})
 
 
 def scorecard(speaker: Speaker) -> list[dict]:
