@@ -58,6 +58,14 @@ class LatestFeed(Feed):
 latest_feed = require_GET(public_page(LatestFeed()))
 
 
+def _with_appearances(row: dict, said: dict | None) -> dict:
+    if not said:
+        return row
+    # The role when it was said, as on the fact-check page, not the speaker's role today.
+    role = said["role"] if said["role"] is not None else row["speaker__role"]
+    return {**row, "appearances": said["appearances"], "speaker__role": role}
+
+
 def _claim_reviews():
     """Every published ClaimReview as JSON text, a chunk at a time: rows straight from the database
     (no model instances), read by primary key so memory stays flat."""
@@ -70,7 +78,7 @@ def _claim_reviews():
         if not chunk:
             return
         said = seo.appearances_of([row["pk"] for row in chunk])
-        reviews = [seo.claim_review_from_row({**row, "appearances": said.get(row["pk"])}, best=best, worst=worst)
+        reviews = [seo.claim_review_from_row(_with_appearances(row, said.get(row["pk"])), best=best, worst=worst)
                    for row in chunk]
         text = ",".join(json.dumps(review, ensure_ascii=False) for review in reviews if review)
         if text:

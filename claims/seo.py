@@ -116,16 +116,20 @@ def claim_review_from_row(row: dict, *, best, worst) -> dict | None:
     return data
 
 
-def appearances_of(claim_ids: list[int]) -> dict[int, list[dict]]:
-    """The accepted appearances with a source address of many claims, in one query (the data feed)."""
+def appearances_of(claim_ids: list[int]) -> dict[int, dict]:
+    """For the data feed, in one query: each claim's accepted appearances with a source address,
+    and the speaker's role when the claim was first said."""
     from claims.models import Appearance
 
-    found: dict[int, list[dict]] = {}
-    rows = (Appearance.objects.filter(claim_id__in=claim_ids, accepted=True).exclude(source__url="")
-            .exclude(source=None).order_by("-primary", "date_said", "id")
-            .values_list("claim_id", "source__url", "source__title", "date_said"))
-    for claim_id, url, title, date in rows:
-        found.setdefault(claim_id, []).append({"url": url, "title": title, "date": date})
+    found: dict[int, dict] = {}
+    rows = (Appearance.objects.filter(claim_id__in=claim_ids, accepted=True).order_by("-primary", "date_said", "id")
+            .values_list("claim_id", "primary", "speaker_role", "source__url", "source__title", "date_said"))
+    for claim_id, primary, role, url, title, date in rows:
+        entry = found.setdefault(claim_id, {"appearances": [], "role": None})
+        if primary:
+            entry["role"] = role
+        if url:
+            entry["appearances"].append({"url": url, "title": title, "date": date})
     return found
 
 

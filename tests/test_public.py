@@ -1045,3 +1045,19 @@ def test_it_reads_listings_in_a_fixed_number_of_queries(client, cache_backend, v
                             Claim.objects.public().count(), 20)
         counts.append(count_queries(client, url))
     assert_fixed(counts)
+
+
+def test_it_gives_the_feed_and_the_page_the_same_appearances_and_the_role_when_said(client, editor):
+    check = published("A claim said twice over.")
+    speaker = check.speaker
+    services.appearance_add(claim_id=check.pk, actor=editor, quote=check.quote, speaker=factories.SpeakerFactory(),
+                            source_url="https://news.example.org/said-again", date_said=dt.date(2025, 9, 1))
+    Speaker.objects.filter(pk=speaker.pk).update(role="A new role since")
+    cache.clear()
+    page_review = claim_review(client, check)
+    assert [a["url"] for a in page_review["itemReviewed"]["appearance"]] == [
+        check.source.url, "https://news.example.org/said-again"]
+    assert page_review["itemReviewed"]["firstAppearance"]["url"] == check.source.url
+    assert page_review["itemReviewed"]["author"]["jobTitle"] == "Member of Parliament"
+    feed = _streamed_json(client.get("/claimreview.json"))["dataFeedElement"]
+    assert next(e for e in feed if e["url"] == page_review["url"]) == page_review
