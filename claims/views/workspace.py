@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -351,13 +352,6 @@ def reply_log(request: HttpRequest, claim_id: int) -> HttpResponse:
     return _respond(request, claim, "replies-panel", event="reply-logged", anchor="replies-panel")
 
 
-TRANSITIONS = {
-    "correct": "correct", "assign-self": "assign_self", "assign": "assign", "submit": "submit", "approve": "approve",
-    "request-changes": "request_changes", "dismiss": "dismiss", "reopen": "reopen", "retract": "retract",
-    "merge": "merge",
-}
-
-
 def posted_statements(post) -> dict[int, dict]:
     """The consistency statements of a Submit or Approve form: one per past ruling it names."""
     statements = {}
@@ -392,53 +386,112 @@ def _merge_target(value: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# Each workflow button: (request, claim, user, comment) → a response of its own (a form to show
+# again, a redirect), or None when the workspace should say what happened.
+ACTIONS: dict[str, Callable[..., HttpResponse | None]] = {}
+
+
+def workflow_action(name: str):
+    def register(handler):
+        ACTIONS[name] = handler
+        return handler
+
+    return register
+
+
+@workflow_action("assign-self")
+def _assign_self(request, claim, user, comment) -> None:
+    services.claim_assign(claim_id=claim.pk, actor=user)
+
+
+@workflow_action("assign")
+def _assign(request, claim, user, comment) -> HttpResponse | None:
+    form = AssignForm(request.POST)
+    permissions.require(user, "assign", claim)
+    if not form.is_valid():
+        return _respond(request, claim, "workspace", status=422, assign_form=form)
+    services.claim_assign(claim_id=claim.pk, actor=user, assignee=form.cleaned_data["assignee"])
+    return None
+
+
+@workflow_action("submit")
+def _submit(request, claim, user, comment) -> None:
+    services.claim_submit(claim_id=claim.pk, actor=user, comment=comment, consistency=posted_statements(request.POST))
+
+
+@workflow_action("approve")
+def _approve(request, claim, user, comment) -> None:
+    services.review_approve(claim_id=claim.pk, actor=user, comment=comment, consistency=posted_statements(request.POST),
+                            show_publicly=request.POST.get("show_publicly") == "on")
+
+
+@workflow_action("request-changes")
+def _request_changes(request, claim, user, comment) -> None:
+    services.review_request_changes(claim_id=claim.pk, actor=user, comment=comment)
+
+
+@workflow_action("dismiss")
+def _dismiss(request, claim, user, comment) -> None:
+    services.claim_dismiss(claim_id=claim.pk, actor=user, reason=comment)
+
+
+@workflow_action("reopen")
+def _reopen(request, claim, user, comment) -> None:
+    services.claim_reopen(claim_id=claim.pk, actor=user, comment=comment)
+
+
+@workflow_action("retract")
+def _retract(request, claim, user, comment) -> None:
+    services.claim_retract(claim_id=claim.pk, actor=user, note=comment)
+
+
+@workflow_action("correct")
+def _correct(request, claim, user, comment) -> HttpResponse | None:
+    permissions.require(user, "correct", claim)
+    form = CorrectionForm(request.POST, prefix="correction")
+    if not form.is_valid():
+        return _respond(request, claim, "workspace", status=422, correction_form=form)
+    services.verdict_correct(claim_id=claim.pk, actor=user, kind=form.cleaned_data["kind"],
+                             note=form.cleaned_data["note"], data=form.claim_and_verdict_data(claim),
+                             evidence=form.evidence_data())
+    return None
+
+
+@workflow_action("merge")
+def _merge(request, claim, user, comment) -> HttpResponse:
+    permissions.require(user, "merge", claim)
+    value = request.POST.get("into", "").strip()[:2000]
+    into = _merge_target(value)
+    if into is None or not Claim.objects.filter(pk=into).exists():
+        return _respond(request, claim, "workspace", status=422, merge_value=value,
+                        merge_error="Give the number of an existing claim, such as 42.")
+    try:
+        survivor = services.claim_merge(claim_id=claim.pk, into_id=into, actor=user)
+    except Invalid as invalid:
+        return _respond(request, claim, "workspace", status=422, merge_value=value,
+                        merge_error=" ".join(invalid.errors.get("into", [invalid.message])))
+    messages.success(request, format_html("Merged claim {} into this one.", claim.pk))
+    if wants_fragment(request):
+        return HttpResponseClientRedirect(survivor.get_desk_url())
+    return see_other(survivor.get_desk_url())
+
+
 @require_POST
 @desk_required
 def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpResponse:
-    if action not in TRANSITIONS:
+    if action not in ACTIONS:
         raise Http404("No such action.")
     claim = _claim(claim_id)
-    comment = request.POST.get("comment", "").strip()[:5000]
-    user = request.user
-    statements = posted_statements(request.POST)
     try:
-        if action == "assign-self":
-            services.claim_assign(claim_id=claim.pk, actor=user)
-        elif action == "assign":
-            form = AssignForm(request.POST)
-            permissions.require(user, "assign", claim)
-            if not form.is_valid():
-                return _respond(request, claim, "workspace", status=422, assign_form=form)
-            services.claim_assign(claim_id=claim.pk, actor=user, assignee=form.cleaned_data["assignee"])
-        elif action == "submit":
-            services.claim_submit(claim_id=claim.pk, actor=user, comment=comment, consistency=statements)
-        elif action == "approve":
-            services.review_approve(claim_id=claim.pk, actor=user, comment=comment, consistency=statements,
-                                    show_publicly=request.POST.get("show_publicly") == "on")
-        elif action == "request-changes":
-            services.review_request_changes(claim_id=claim.pk, actor=user, comment=comment)
-        elif action == "dismiss":
-            services.claim_dismiss(claim_id=claim.pk, actor=user, reason=comment)
-        elif action == "reopen":
-            services.claim_reopen(claim_id=claim.pk, actor=user, comment=comment)
-        elif action == "retract":
-            services.claim_retract(claim_id=claim.pk, actor=user, note=comment)
-        elif action == "merge":
-            return _merge(request, claim)
-        elif action == "correct":
-            permissions.require(user, "correct", claim)
-            form = CorrectionForm(request.POST, prefix="correction")
-            if not form.is_valid():
-                return _respond(request, claim, "workspace", status=422, correction_form=form)
-            services.verdict_correct(claim_id=claim.pk, actor=user, kind=form.cleaned_data["kind"],
-                                     note=form.cleaned_data["note"], data=form.claim_and_verdict_data(claim),
-                                     evidence=form.evidence_data())
+        answer = ACTIONS[action](request, claim, request.user, request.POST.get("comment", "").strip()[:5000])
     except Invalid as invalid:
         if action not in ("submit", "approve") or not invalid.errors or "__all__" in invalid.errors:
             raise
         # The consistency gate: the page again, the errors next to each past ruling's fields.
         return _respond(request, _claim(claim.pk), "workspace", status=422, gate_errors=invalid.errors,
-                        gate_message=invalid.message, gate_action=action, statements=statements)
+                        gate_message=invalid.message, statements=posted_statements(request.POST))
+    if answer is not None:
+        return answer
     claim = _claim(claim.pk)
     message = _message(action, claim)
     if not wants_fragment(request):
@@ -447,24 +500,6 @@ def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpRe
     # A transition changes what every panel may do: reload the workspace's content in place.
     return page_or_fragment(request, TEMPLATE, "workspace", workspace_context(request, claim, flash=message),
                             event="claim-changed")
-
-
-def _merge(request: HttpRequest, claim: Claim) -> HttpResponse:
-    permissions.require(request.user, "merge", claim)
-    value = request.POST.get("into", "").strip()[:2000]
-    into = _merge_target(value)
-    if into is None or not Claim.objects.filter(pk=into).exists():
-        return _respond(request, claim, "workspace", status=422, merge_value=value,
-                        merge_error="Give the number of an existing claim, such as 42.")
-    try:
-        survivor = services.claim_merge(claim_id=claim.pk, into_id=into, actor=request.user)
-    except Invalid as invalid:
-        return _respond(request, claim, "workspace", status=422, merge_value=value,
-                        merge_error=" ".join(invalid.errors.get("into", [invalid.message])))
-    messages.success(request, format_html("Merged claim {} into this one.", claim.pk))
-    if wants_fragment(request):
-        return HttpResponseClientRedirect(survivor.get_desk_url())
-    return see_other(survivor.get_desk_url())
 
 
 @require_POST
