@@ -113,6 +113,17 @@ class ClaimForm(DeskForm):
         return data
 
 
+class AppearanceForm(DeskForm):
+    """Another time the claim was said, added from its workspace."""
+
+    quote = forms.CharField(label="Words said", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text="The exact words this time.")
+    speaker = SpeakerChoiceField(label="Said by", max_length=200)
+    source_url = HttpURLField(label="Where (URL)", max_length=2000, required=False)
+    date_said = forms.DateField(label="When", required=False, validators=[_not_in_future],
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
 class EvidenceForm(DeskModelForm):
     url = HttpURLField(label="URL", max_length=2000)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

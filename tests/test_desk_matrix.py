@@ -219,6 +219,11 @@ ACTIONS = [
     post("merge", lambda w: f"/desk/claims/{w.logged.pk}/merge/", lambda w: {"into": str(w.researching.pk)},
          journalist=403),
     post("appearance-accept", lambda w: f"/desk/appearances/{w.pending.pk}/accept/", journalist=403),
+    post("appearance-add", lambda w: f"/desk/claims/{w.logged.pk}/appearances/",
+         lambda w: {"appearance-quote": "Over 50,000 crossed last year.", "appearance-speaker": "Chris Example"}),
+    post("appearance-add-invalid", lambda w: f"/desk/claims/{w.logged.pk}/appearances/",
+         lambda w: {"appearance-quote": "", "appearance-speaker": "Nobody Known"}, journalist=422, editor=422,
+         changes=False),
     # The rating scale (editors)
     page("ratings", lambda w: "/desk/ratings/", journalist=403),
     page("rating-edit-form", lambda w: f"/desk/ratings/{w.unused.pk}/", journalist=403),
@@ -277,7 +282,7 @@ def test_it_covers_every_desk_url():
                "note_resolve", "tips", "tip_dismiss", "speakers", "speaker_create", "speaker_add",
                "speaker_options", "speaker_merge", "speaker_edit", "sources", "source_create", "source_edit",
                "topics", "topic_create", "topic_edit", "ratings", "rating_edit", "rating_action", "intake",
-               "appearance_accept"}
+               "appearance_accept", "appearance_add"}
     assert names == covered
 
 

@@ -310,3 +310,28 @@ def test_it_joins_an_archive_record_at_once(journalist):
     appearance = services.appearance_add(claim_id=record.pk, actor=journalist, quote=PHILP,
                                          speaker=record.speaker)
     assert appearance.accepted is True  # archive records have no public page to wait for
+
+
+def test_it_adds_an_appearance_from_the_workspace(journalist, journalist_client):
+    check = factories.ClaimFactory(published=True, quote=PHILP)
+    factories.SpeakerFactory(name="Jo Deputy")
+    page = parse(journalist_client.get(check.get_desk_url()))
+    form = page.find(id="appearances-panel").find("form")
+    assert button(form, "Add appearance") is not None
+    assert field_by_label(form, "Words said").name == "textarea" and field_by_label(form, "Said by")
+
+    before = snapshot()
+    bad = journalist_client.post(f"/desk/claims/{check.pk}/appearances/", {
+        "appearance-quote": PHILP, "appearance-speaker": "Nobody Known"}, headers={"HX-Request": "true"})
+    assert bad.status_code == 422
+    speaker = field_by_label(parse(bad), "Said by")
+    assert speaker["aria-invalid"] == "true"
+    assert snapshot() == before
+
+    done = journalist_client.post(f"/desk/claims/{check.pk}/appearances/", {
+        "appearance-quote": PHILP, "appearance-speaker": "Jo Deputy", "appearance-source_url":
+        "https://news.example.org/deputy", "appearance-date_said": "2025-08-20"}, headers={"HX-Request": "true"})
+    assert done.status_code == 200
+    assert "waits for an editor" in parse(done).find(attrs={"role": "status"}).get_text()
+    added = Appearance.objects.get(claim=check, primary=False)
+    assert (added.accepted, added.added_by, added.source.url) == (False, journalist, "https://news.example.org/deputy")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("claims/<int:claim_id>/verdict/", workspace.verdict_save, name="verdict_save"),
     path("claims/<int:claim_id>/verdict/preview/", workspace.verdict_preview, name="verdict_preview"),
     path("claims/<int:claim_id>/replies/", workspace.reply_log, name="reply_log"),
+    path("claims/<int:claim_id>/appearances/", workspace.appearance_add, name="appearance_add"),
     path("claims/<int:claim_id>/<slug:action>/", workspace.claim_transition, name="claim_transition"),
     path("appearances/<int:appearance_id>/accept/", workspace.appearance_accept, name="appearance_accept"),
     path("evidence/<int:evidence_id>/edit/", workspace.evidence_edit, name="evidence_edit"),

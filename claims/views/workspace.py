@@ -19,6 +19,7 @@ from claims import permissions, services
 from claims.errors import Conflict, Invalid
 from claims.forms import (
     AnnotationForm,
+    AppearanceForm,
     AssignForm,
     ClaimForm,
     CorrectionForm,
@@ -100,6 +101,8 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
         "review": review_context(claim) if claim.status == "in_review" else None,
         "appearances": appearances,
         "can_accept_appearance": permissions.can(user, "appearance_accept", claim),
+        "can_add_appearance": permissions.can(user, "appearance_add", claim),
+        "appearance_form": AppearanceForm(prefix="appearance"),
         "notes": notes,
         "segments": quote_segments(claim.quote, notes),
         "replies": claim.reply_attempts.select_related("logged_by"),
@@ -500,6 +503,26 @@ def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpRe
     # A transition changes what every panel may do: reload the workspace's content in place.
     return page_or_fragment(request, TEMPLATE, "workspace", workspace_context(request, claim, flash=message),
                             event="claim-changed")
+
+
+@require_POST
+@desk_required
+def appearance_add(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = _claim(claim_id)
+    permissions.require(request.user, "appearance_add", claim)
+    form = AppearanceForm(request.POST, prefix="appearance")
+    if not form.is_valid():
+        return _respond(request, claim, "appearances-panel", status=422, appearance_form=form)
+    data = form.cleaned_data
+    appearance = services.appearance_add(claim_id=claim.pk, actor=request.user, quote=data["quote"],
+                                         speaker=data["speaker"], source_url=data["source_url"],
+                                         date_said=data["date_said"])
+    saved = "Appearance added." if appearance.accepted else \
+        "Appearance added: it waits for an editor before the public page shows it."
+    if not wants_fragment(request):
+        messages.success(request, saved)
+    return _respond(request, _claim(claim.pk), "appearances-panel", event="claim-changed",
+                    anchor="appearances-panel", appearance_saved=saved)
 
 
 @require_POST
