@@ -19,6 +19,7 @@ Conventions:
 
 from __future__ import annotations
 
+import math
 import re
 
 from claims.extraction.lexicon import word_set
@@ -254,11 +255,18 @@ def _currency_before(text: str, start: int) -> tuple[str | None, int]:
     return None, start
 
 
-def _result(text: str, start: int, end: int, value: float, unit: str | None) -> dict:
+# No statistic a politician quotes reaches a quadrillion; past it (or past what a float holds: 309
+# digits are infinity) a run of digits is not a figure, and must never raise.
+MAX_FIGURE = 10 ** 15
+
+
+def _result(text: str, start: int, end: int, value: float, unit: str | None) -> dict | None:
+    if not math.isfinite(value) or abs(value) > MAX_FIGURE:
+        return None
     return {"text": text[start:end], "value": _to_number(value), "unit": unit, "start": start, "end": end}
 
 
-def _after_quantity(text: str, start: int, end: int, value: float, currency: str | None) -> dict:
+def _after_quantity(text: str, start: int, end: int, value: float, currency: str | None) -> dict | None:
     """Percent signs, currency words or the counted noun that follow a quantity."""
     if currency:
         return _result(text, start, end, value, currency)
@@ -370,7 +378,7 @@ def _word_quantity(text: str, m: re.Match) -> dict | None:
 
 def _one_in(text: str, start: int, m: re.Match) -> dict | None:
     denominator = float(m.group("d")) if m.group("d") else parse_number_words(m.group("w"))
-    if not denominator:
+    if not denominator or not math.isfinite(denominator) or denominator > MAX_FIGURE:
         return None
     return _result(text, start, m.end(), 1 / denominator, "fraction")
 
