@@ -11,8 +11,28 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from claims.models import Claim, Evidence, Rating, ReplyAttempt, Source, Speaker, Topic
+from claims.textnorm import has_controls
 
 http_url = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
+
+
+# C0 control characters: no field takes them, except tab, line feed and carriage return in
+# multi-line fields. (GET parameters are cleaned instead: claims.middleware.)
+CONTROL_MESSAGE = "Remove the control characters (such as NUL) from this field."
+
+
+def refuse_control_characters(form: forms.BaseForm) -> None:
+    """A 422 next to the field, never a 500 from the database and never a silent change."""
+    if not form.is_bound:
+        return
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField) or name in form.errors:
+            continue
+        multi_line = isinstance(field.widget, forms.Textarea)
+        key = form.add_prefix(name)
+        values = form.data.getlist(key) if hasattr(form.data, "getlist") else [form.data.get(key)]
+        if any(isinstance(value, str) and has_controls(value, multi_line=multi_line) for value in values):
+            form.add_error(name, CONTROL_MESSAGE)
 
 
 class DeskForm(forms.Form):
@@ -20,6 +40,7 @@ class DeskForm(forms.Form):
 
     def _post_clean(self):
         super()._post_clean()
+        refuse_control_characters(self)
         for name in self.errors:
             if name in self.fields:
                 # Django links help text and errors (<id>_helptext, <id>_error); the templates use those ids.
@@ -340,6 +361,10 @@ class RatingForm(DeskModelForm):
 
 
 class SuggestForm(forms.Form):
+    def _post_clean(self):
+        super()._post_clean()
+        refuse_control_characters(self)
+
     text = forms.CharField(label="Claim", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="What was said, and who said it.")
     url = HttpURLField(label="Where did you see it?", max_length=2000, required=False,

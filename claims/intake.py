@@ -11,7 +11,7 @@ from claims import permissions, services
 from claims.errors import DuplicateClaim, Invalid
 from claims.models import Claim, Source, Speaker
 from claims.services.common import source_for_url
-from claims.textnorm import normalise, straighten
+from claims.textnorm import drop_controls, normalise, straighten
 
 MAX_CANDIDATES = 60
 
@@ -87,12 +87,12 @@ def decisions_from(post) -> dict[int, dict]:
         if key.startswith("decision_") and key[9:].isdigit():
             index = int(key[9:])
             decisions[index] = {"decision": post.get(key), "claim": post.get(f"duplicate_of_{index}", ""),
-                                "reason": post.get(f"reason_{index}", "")[:5000]}
+                                "reason": drop_controls(post.get(f"reason_{index}", "")[:5000])}
     decide = post.get("decide", "")
     index, _, decision = decide.partition(":")
     if index.isdigit() and decision in ("appearance", "new"):
         decisions[int(index)] = {"decision": decision, "claim": post.get(f"duplicate_of_{index}", ""),
-                                 "reason": post.get(f"reason_{index}", "")[:5000]}
+                                 "reason": drop_controls(post.get(f"reason_{index}", "")[:5000])}
     return decisions
 
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import QueryDict
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
+
+from claims.textnorm import drop_controls, has_controls
 
 
 class HtmxLoginRedirectMiddleware:
@@ -21,3 +24,26 @@ class HtmxLoginRedirectMiddleware:
             if location.startswith(self.login_url):
                 return HttpResponseClientRedirect(location)
         return response
+
+
+class CleanQueryParametersMiddleware:
+    """NUL and the other C0 control characters in GET parameters are dropped, the rest of each value
+    kept: PostgreSQL refuses NUL in text, and no search, filter or page number needs the others.
+    The one place that decides, before any view reads ``request.GET``. (Form fields refuse them
+    next to the field instead: ``claims.forms.refuse_control_characters``.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if query and ("%" in query or has_controls(query, multi_line=False)):  # usually percent-encoded
+            params = request.GET
+            if any(has_controls(key + "".join(params.getlist(key)), multi_line=False) for key in params):
+                cleaned = QueryDict(mutable=True)
+                for key in params:
+                    cleaned.setlist(drop_controls(key, multi_line=False),
+                                    [drop_controls(v, multi_line=False) for v in params.getlist(key)])
+                cleaned._mutable = False
+                request.GET = cleaned
+        return self.get_response(request)

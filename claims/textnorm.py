@@ -34,6 +34,17 @@ def straighten(text: str) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Tab, line feed and carriage return belong in multi-line text; no other C0 control does.
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_controls(text: str, *, multi_line: bool) -> bool:
+    return bool((_CONTROL_IN_TEXT if multi_line else _CONTROL).search(text))
+
+
+def drop_controls(text: str, *, multi_line: bool = True) -> str:
+    """Text a person typed, without the control characters PostgreSQL or a page cannot take."""
+    return (_CONTROL_IN_TEXT if multi_line else _CONTROL).sub("", text)
 
 
 def query_text(text: str | None, limit: int = 500) -> str:

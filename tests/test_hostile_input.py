@@ -41,3 +41,72 @@ def test_it_serves_every_page_of_a_claim_with_a_huge_number(client, journalist_c
     assert journalist_client.post("/desk/intake/", {"article_text": f'Jo Bloggs said: "{LONG_QUOTE}"',
                                                     "action": "find"}).status_code == 200
     assert extract_claims(f'Jo Bloggs said: "{LONG_QUOTE}"')
+
+
+# ---------------------------------------------------------------- control characters
+
+
+@pytest.mark.parametrize("url", [
+    "/?rating=%00", "/?speaker=%00", "/?topic=%00", "/?rating=true%00", "/search/?q=%00", "/search/?q=homes%00%01",
+    "/search/?q=x&rating=%00&speaker=%1f", "/speakers/?page=%00", "/?page=1%00", "/?%00=x",
+])
+def test_it_drops_control_characters_from_public_parameters(client, url):
+    factories.ClaimFactory(published=True, quote="Our town built 450 homes.")
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", [
+    "/desk/speakers/?q=%00", "/desk/speakers/options/?q=%00", "/desk/speakers/options/?speaker=%00",
+    "/desk/claims/?q=%00&status=%00&speaker=%00", "/desk/claims/similar/?quote=crossed%00the%00channel",
+])
+def test_it_drops_control_characters_from_desk_parameters(journalist_client, url):
+    assert journalist_client.get(url).status_code == 200
+
+
+def test_it_keeps_the_rest_of_a_parameter(client):
+    factories.ClaimFactory(published=True, quote="Our town built 450 homes.", slug="homes-check")
+    page = client.get("/search/?q=ho%00mes")
+    assert page.status_code == 200
+    assert "homes-check" in page.content.decode()
+
+
+@pytest.mark.parametrize(("field", "value", "status"), [
+    ("quote", "Crime fell\x00 by half.", 422),
+    ("quote", "Crime fell\x01 by half.", 422),
+    ("claim_checked", "Crime\tfell.", 422),  # a single-line field takes no tab
+    ("quote", "Crime fell\r\nby half.\tReally.", 303),  # a multi-line field keeps them
+])
+def test_it_refuses_control_characters_next_to_the_field(journalist_client, field, value, status):
+    from tests.html import parse
+    from tests.test_workflow import snapshot
+
+    speaker = factories.SpeakerFactory(name="Jo Bloggs")
+    data = {"quote": "Crime fell by half.", "claim_checked": "", "speaker": speaker.name, field: value}
+    before = snapshot()
+    response = journalist_client.post("/desk/claims/new/", data)
+    assert response.status_code == status
+    if status == 422:
+        assert snapshot() == before
+        widget = parse(response).find(attrs={"name": field})
+        assert widget["aria-invalid"] == "true"
+
+
+@pytest.mark.parametrize(("comment", "status", "saved"), [
+    ("Not\x00 checkable.", 303, "Not checkable."),
+    ("\x00", 422, None),  # nothing is left of it: a reason is still needed
+])
+def test_it_saves_a_workflow_comment_without_its_control_characters(editor_client, comment, status, saved):
+    from claims.models import Event
+
+    claim = factories.ClaimFactory()
+    response = editor_client.post(f"/desk/claims/{claim.pk}/dismiss/", {"comment": comment})
+    assert response.status_code == status
+    event = Event.objects.filter(claim=claim, action="dismissed").first()
+    assert (event.comment if event else None) == saved
+
+
+def test_it_logs_intake_text_without_its_control_characters(journalist_client):
+    text = 'Jo Bloggs said: "Crime fell by 20% in the last year."\x00\x01'
+    response = journalist_client.post("/desk/intake/", {"action": "log", "text": text, "pick": "0",
+                                                        "source_title": "Pasted\x00"})
+    assert response.status_code == 303

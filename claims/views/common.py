@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django_htmx.http import trigger_client_event
 
+from claims.textnorm import drop_controls
+
 
 def wants_fragment(request: HttpRequest) -> bool:
     """htmx asked for a piece of the page (a history restore always gets the whole page)."""
@@ -28,3 +30,9 @@ def see_other(to, *args) -> HttpResponseRedirect:
     response = HttpResponseRedirect(resolve_url(to, *args))
     response.status_code = 303
     return response
+
+
+def posted_text(request: HttpRequest, name: str, limit: int) -> str:
+    """A posted value that no form field checks (a comment, a hidden field): cut to the limit, its
+    control characters dropped (tab and line breaks kept), so the database never refuses it."""
+    return drop_controls(request.POST.get(name, "")[:limit])

@@ -18,7 +18,7 @@ from claims.errors import DuplicateClaim, Invalid
 from claims.forms import AssignForm, ClaimForm, SpeakerForm, desk_people
 from claims.models import Claim, ReviewVote, Speaker, Status, Tip, Topic
 from claims.search import search_query
-from claims.views.common import page_or_fragment, see_other, wants_fragment
+from claims.views.common import page_or_fragment, posted_text, see_other, wants_fragment
 from claims.views.decorators import desk_required
 
 OPEN_STATES = (Status.LOGGED, Status.RESEARCHING, Status.IN_REVIEW)
@@ -128,7 +128,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                 status, context = 422, {"duplicates": find_duplicates(form.cleaned_data["quote"]),
                                         "reason_error": invalid.errors["different_reason"][0]}
             context.update(decision_value=request.POST.get("duplicate_of", ""),
-                           reason_value=request.POST.get("different_reason", "")[:5000])
+                           reason_value=posted_text(request, "different_reason", 5000))
         else:
             status = 422
     else:
@@ -156,7 +156,7 @@ def _save_new_claim(request: HttpRequest, data: dict, tip) -> HttpResponse:
         waits = "" if appearance.accepted else " An editor must accept it before the public page shows it."
         messages.success(request, f"Added as an appearance of claim {appearance.claim_id}.{waits}")
         return see_other(reverse("desk:claim", args=[appearance.claim_id]) + "#appearances-panel")
-    reason = request.POST.get("different_reason", "")[:5000] if decision == "new" else None
+    reason = posted_text(request, "different_reason", 5000) if decision == "new" else None
     claim = services.claim_create(actor=request.user, quote=data["quote"], speaker=data["speaker"],
                                   claim_checked=data["claim_checked"], source_url=data["source_url"],
                                   date_said=data["date_said"], topics=data["topics"], tip=tip,

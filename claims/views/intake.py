@@ -12,7 +12,7 @@ from claims.errors import DuplicateClaim, Invalid
 from claims.forms import IntakeForm
 from claims.intake import decisions_from, find_candidates, log_candidates
 from claims.matching import find_duplicates
-from claims.views.common import page_or_fragment, see_other
+from claims.views.common import page_or_fragment, posted_text, see_other
 from claims.views.decorators import desk_required
 
 TEMPLATE = "desk/intake.html"
@@ -69,22 +69,22 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 def _log(request: HttpRequest) -> HttpResponse:
-    text = request.POST.get("text", "")[:2_000_000]
+    text = posted_text(request, "text", 2_000_000)
     picks = [int(p) for p in request.POST.getlist("pick") if p.isdigit()]
-    url = request.POST.get("source_url", "")[:2000]
+    url = posted_text(request, "source_url", 2000)
     if url and not url.startswith(("http://", "https://")):
         url = ""
     if not picks:
         candidates = find_candidates(text)
         return page_or_fragment(request, TEMPLATE, "intake-results", {
             "form": IntakeForm(), "candidates": candidates, "text": text, "source_url": url,
-            "source_title": request.POST.get("source_title", ""), "searched": True,
+            "source_title": posted_text(request, "source_title", 300), "searched": True,
             "pick_error": "Tick at least one claim to log.",
         }, status=422)
     decisions = decisions_from(request.POST)
     try:
         created = log_candidates(actor=request.user, text=text, picks=picks, source_url=url,
-                                 source_title=request.POST.get("source_title", "")[:300], decisions=decisions)
+                                 source_title=posted_text(request, "source_title", 300), decisions=decisions)
     except (DuplicateClaim, Invalid) as stop:
         if not hasattr(stop, "index") or (isinstance(stop, Invalid) and "different_reason" not in stop.errors):
             raise
@@ -94,10 +94,10 @@ def _log(request: HttpRequest) -> HttpResponse:
             find_candidates(text)[stop.index].candidate.quote)
         return page_or_fragment(request, TEMPLATE, "intake-results", {
             "form": IntakeForm(), "candidates": find_candidates(text), "text": text, "source_url": url,
-            "source_title": request.POST.get("source_title", ""), "searched": True, "picked": set(picks),
+            "source_title": posted_text(request, "source_title", 300), "searched": True, "picked": set(picks),
             "decisions": decisions, "stop_index": stop.index, "duplicates": matches,
             "reason_error": stop.errors.get("different_reason", [""])[0] if isinstance(stop, Invalid) else "",
-            "reason_value": request.POST.get(f"reason_{stop.index}", "")[:5000],
+            "reason_value": posted_text(request, f"reason_{stop.index}", 5000),
         }, status=stop.status)
     added = sum(1 for index, answer in decisions.items() if answer["decision"] == "appearance" and index in picks)
     messages.success(request, f"Logged {len(created)} claim{'s' if len(created) != 1 else ''}."

@@ -42,7 +42,8 @@ from claims.models import (
     Verdict,
     display_name,
 )
-from claims.views.common import page_or_fragment, see_other, wants_fragment
+from claims.textnorm import drop_controls
+from claims.views.common import page_or_fragment, posted_text, see_other, wants_fragment
 from claims.views.decorators import desk_required
 
 TEMPLATE = "desk/claim_workspace.html"
@@ -362,7 +363,7 @@ def posted_statements(post) -> dict[int, dict]:
         if key.startswith("relation_") and key[9:].isdigit():
             pk = int(key[9:])
             statements[pk] = {"relation": post.get(key, "").strip(),
-                              "reason": post.get(f"reason_{pk}", "").strip()[:5000]}
+                              "reason": drop_controls(post.get(f"reason_{pk}", "")[:5000]).strip()}
     return statements
 
 
@@ -463,7 +464,7 @@ def _correct(request, claim, user, comment) -> HttpResponse | None:
 @workflow_action("merge")
 def _merge(request, claim, user, comment) -> HttpResponse:
     permissions.require(user, "merge", claim)
-    value = request.POST.get("into", "").strip()[:2000]
+    value = posted_text(request, "into", 2000).strip()
     into = _merge_target(value)
     if into is None or not Claim.objects.filter(pk=into).exists():
         return _respond(request, claim, "workspace", status=422, merge_value=value,
@@ -486,7 +487,7 @@ def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpRe
         raise Http404("No such action.")
     claim = _claim(claim_id)
     try:
-        answer = ACTIONS[action](request, claim, request.user, request.POST.get("comment", "").strip()[:5000])
+        answer = ACTIONS[action](request, claim, request.user, posted_text(request, "comment", 5000).strip())
     except Invalid as invalid:
         if action not in ("submit", "approve") or not invalid.errors or "__all__" in invalid.errors:
             raise
