@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, router
+from django.db import connections, router, transaction
 
 CLEAR_PER_WRITE = 20
 
@@ -49,3 +49,23 @@ class UpsertDatabaseCache(DatabaseCache):
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._write(self.make_key(key, version=version), value, timeout, only_if_absent=True)
+
+    def incr(self, key, delta=1, version=None):
+        """Atomic: the row is locked while it is read and written, so concurrent counts never
+        lose an increment (Django's own incr reads, then writes)."""
+        key = self.make_key(key, version=version)
+        self.validate_key(key)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {table} WHERE cache_key = %s AND expires >= now() FOR UPDATE",  # noqa: S608
+                           [key])
+            row = cursor.fetchone()
+            if row is None:
+                raise ValueError(f"Key '{key}' not found")
+            value = pickle.loads(base64.b64decode(row[0].encode("latin1"))) + delta  # noqa: S301 - our own rows
+            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            cursor.execute(f"UPDATE {table} SET value = %s WHERE cache_key = %s", [encoded, key])  # noqa: S608
+        return value
+

@@ -110,3 +110,37 @@ def test_it_logs_intake_text_without_its_control_characters(journalist_client):
     response = journalist_client.post("/desk/intake/", {"action": "log", "text": text, "pick": "0",
                                                         "source_title": "Pasted\x00"})
     assert response.status_code == 303
+
+
+# ---------------------------------------------------------------- atomic limits
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_accepts_exactly_the_hourly_limit_of_simultaneous_suggestions(settings):
+    from django.test import Client
+
+    from claims.models import Tip
+    from tests.test_concurrency import run_together
+
+    settings.SUGGESTIONS_PER_HOUR = 5
+    cache.clear()
+
+    def suggest(n: int):
+        return lambda: Client().post("/suggest/", {"text": f"The mayor said crime fell by {n}0%."}).status_code
+
+    results = run_together([suggest(n) for n in range(12)])
+    statuses = sorted(value for kind, value in results if kind == "ok")
+    assert len(statuses) == 12, results
+    assert (statuses.count(200), statuses.count(429)) == (5, 7)
+    assert Tip.objects.count() == 5
+
+
+def test_it_does_not_count_invalid_suggestions(client, settings):
+    from claims.models import Tip
+
+    settings.SUGGESTIONS_PER_HOUR = 2
+    cache.clear()
+    for _ in range(3):
+        assert client.post("/suggest/", {"text": ""}).status_code == 422
+    assert [client.post("/suggest/", {"text": f"Claim {n}"}).status_code for n in range(3)] == [200, 200, 429]
+    assert Tip.objects.count() == 2

@@ -315,14 +315,15 @@ def suggest(request: HttpRequest) -> HttpResponse:
         cache.add(key, 0, timeout=3600)
         if cache.get(key, 0) >= settings.SUGGESTIONS_PER_HOUR:
             limited, status = True, 429
-        elif form.is_valid():
-            cache.incr(key)
+        elif not form.is_valid():
+            status = 422  # not counted
+        elif cache.incr(key) > settings.SUGGESTIONS_PER_HOUR:
+            limited, status = True, 429  # counted in one atomic step: simultaneous posts cannot all pass
+        else:
             if not form.cleaned_data.get("website"):  # the honeypot: people leave it empty
                 services.tip_create(text=form.cleaned_data["text"], url=form.cleaned_data["url"],
                                     email=form.cleaned_data["email"])
             sent, form = True, SuggestForm()
-        else:
-            status = 422
     response = render(request, "public/suggest.html", {"form": form, "sent": sent, "limited": limited},
                       status=status)
     response["Cache-Control"] = "no-store"
