@@ -47,3 +47,22 @@ class CleanQueryParametersMiddleware:
                 cleaned._mutable = False
                 request.GET = cleaned
         return self.get_response(request)
+
+
+# Pages for one signed-in person: no shared or browser cache may keep them.
+PRIVATE_PREFIXES = ("/desk/", "/accounts/", "/admin/")
+
+
+class ResponseHeadersMiddleware:
+    """``Permissions-Policy`` on every response; ``Cache-Control: private, no-store`` on the desk,
+    sign-in and admin, whatever the view set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if request.path.startswith(PRIVATE_PREFIXES):
+            response["Cache-Control"] = "private, no-store"
+        return response

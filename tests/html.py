@@ -22,3 +22,10 @@ def button(soup: BeautifulSoup, name: str):
 
 def texts(elements) -> list[str]:
     return [el.get_text(" ", strip=True) for el in elements]
+
+
+def post_form(client, url: str, data: dict, **kwargs):
+    """POST as a browser sends a form without files (urlencoded; the test client sends multipart)."""
+    from urllib.parse import urlencode
+
+    return client.post(url, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded", **kwargs)

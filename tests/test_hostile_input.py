@@ -8,6 +8,7 @@ from django.core.cache import cache
 from claims.extraction import extract_claims, rank
 from claims.extraction.numbers import MAX_FIGURE, find_numbers
 from tests import factories
+from tests.html import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +127,7 @@ def test_it_accepts_exactly_the_hourly_limit_of_simultaneous_suggestions(setting
     cache.clear()
 
     def suggest(n: int):
-        return lambda: Client().post("/suggest/", {"text": f"The mayor said crime fell by {n}0%."}).status_code
+        return lambda: post_form(Client(), "/suggest/", {"text": f"The mayor said crime fell by {n}0%."}).status_code
 
     results = run_together([suggest(n) for n in range(12)])
     statuses = sorted(value for kind, value in results if kind == "ok")
@@ -141,6 +142,55 @@ def test_it_does_not_count_invalid_suggestions(client, settings):
     settings.SUGGESTIONS_PER_HOUR = 2
     cache.clear()
     for _ in range(3):
-        assert client.post("/suggest/", {"text": ""}).status_code == 422
-    assert [client.post("/suggest/", {"text": f"Claim {n}"}).status_code for n in range(3)] == [200, 200, 429]
+        assert post_form(client, "/suggest/", {"text": ""}).status_code == 422
+    assert [post_form(client, "/suggest/", {"text": f"Claim {n}"}).status_code for n in range(3)] == [200, 200, 429]
     assert Tip.objects.count() == 2
+
+
+# ---------------------------------------------------------------- headers and sizes
+
+
+@pytest.mark.parametrize("url", ["/", "/suggest/", "/accounts/login/", "/desk/", "/robots.txt", "/no-such-page/"])
+def test_it_sends_a_permissions_policy_on_every_response(client, url):
+    assert "camera=()" in client.get(url)["Permissions-Policy"]
+
+
+@pytest.mark.parametrize("url", ["/desk/", "/desk/claims/", "/accounts/login/", "/admin/login/"])
+def test_it_keeps_desk_sign_in_and_admin_pages_out_of_every_cache(journalist_client, url):
+    assert journalist_client.get(url)["Cache-Control"] == "private, no-store"
+
+
+def test_it_refuses_a_multipart_suggestion(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from claims.models import Tip
+
+    response = client.post("/suggest/", {"text": "A claim", "file": SimpleUploadedFile("a.txt", b"x" * 10)})
+    assert response.status_code == 415
+    assert Tip.objects.count() == 0
+
+
+def test_it_refuses_a_suggestion_body_over_64_kb(client):
+    from claims.models import Tip
+
+    response = post_form(client, "/suggest/", {"text": "x" * 70_000})
+    assert response.status_code == 413
+    assert "too long" in response.content.decode()
+    assert Tip.objects.count() == 0
+
+
+def test_it_trusts_no_forwarded_proto_unless_behind_a_proxy():
+    import os
+    import subprocess
+    import sys
+
+    code = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    env = {**os.environ, "FACTCHECK_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}
+    env.pop("BEHIND_PROXY", None)
+    run = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env={
+        **env, "DJANGO_SETTINGS_MODULE": "factcheck.settings"}, capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "None"
+    run = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env={
+        **env, "DJANGO_SETTINGS_MODULE": "factcheck.settings", "BEHIND_PROXY": "true"}, capture_output=True,
+        text=True, check=True)
+    assert "HTTP_X_FORWARDED_PROTO" in run.stdout

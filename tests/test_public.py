@@ -19,7 +19,7 @@ from django.utils import timezone
 from claims import feeds, public_cache, services
 from claims.models import Appearance, Claim, Correction, Evidence, Rating, Speaker, Tip
 from tests import factories
-from tests.html import button, field_by_label, parse, texts
+from tests.html import button, field_by_label, parse, post_form, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -667,7 +667,7 @@ def suggest(client, **data):
     payload = {"text": "The minister said 90% of trains were on time.", "url": "https://social.example.org/p/1",
                "email": "reader@example.org", "website": ""}
     payload.update(data)
-    return client.post("/suggest/", payload)
+    return post_form(client, "/suggest/", payload)
 
 
 def test_it_shows_the_suggestion_form(client):
@@ -767,13 +767,13 @@ def test_it_limits_suggestions_from_one_address(client):
     {"Origin": "null"},
 ])
 def test_it_refuses_a_cross_site_suggestion(client, headers):
-    response = client.post("/suggest/", {"text": "Forged suggestion."}, headers=headers)
+    response = post_form(client, "/suggest/", {"text": "Forged suggestion."}, headers=headers)
     assert response.status_code in (403, 404)
     assert not Tip.objects.exists()
 
 
 def test_it_accepts_a_suggestion_from_its_own_origin(client):
-    response = client.post("/suggest/", {"text": "Same-site suggestion."}, headers={"Origin": "http://testserver"})
+    response = post_form(client, "/suggest/", {"text": "Same-site suggestion."}, headers={"Origin": "http://testserver"})
     assert response.status_code == 200
     assert Tip.objects.get().text == "Same-site suggestion."
 

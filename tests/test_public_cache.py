@@ -18,7 +18,7 @@ from django.utils.http import http_date, parse_http_date
 from claims import public_cache, services
 from claims.models import Claim, Rating
 from tests import factories
-from tests.html import parse
+from tests.html import parse, post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -259,7 +259,7 @@ def test_it_never_caches_the_suggest_page(client):
     assert client.get("/suggest/", headers={"If-Modified-Since": http_date(time.time() + 3600)}).status_code == 200
     assert _cache_rows() == 0  # nothing was stored for the suggest page
 
-    thanked = client.post("/suggest/", {"text": "The mayor said crime fell by half."})
+    thanked = post_form(client, "/suggest/", {"text": "The mayor said crime fell by half."})
     assert by_testid(parse(thanked), "thanks") is not None
     assert thanked["Cache-Control"] == "no-store"
     after = client.get("/suggest/")

@@ -306,6 +306,15 @@ def _same_origin(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def suggest(request: HttpRequest) -> HttpResponse:
     """Readers suggest a claim to check. Never cached; a honeypot and a per-address limit keep spam out."""
+    if request.method == "POST":
+        if request.content_type.startswith("multipart/"):
+            return _suggest_refused(request, "The suggestion form takes text only.", 415)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.SUGGEST_MAX_BYTES:
+            return _suggest_refused(request, "That suggestion is too long to send.", 413)
     form = SuggestForm(request.POST or None)
     status, sent, limited = 200, False, False
     if request.method == "POST":
@@ -326,6 +335,12 @@ def suggest(request: HttpRequest) -> HttpResponse:
             sent, form = True, SuggestForm()
     response = render(request, "public/suggest.html", {"form": form, "sent": sent, "limited": limited},
                       status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _suggest_refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    response = render(request, "public/suggest.html", {"form": SuggestForm(), "refused": message}, status=status)
     response["Cache-Control"] = "no-store"
     return response
 
