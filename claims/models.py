@@ -494,6 +494,23 @@ class Tip(models.Model):
         return self.text[:80]
 
 
+class FormToken(models.Model):
+    """One submission of a desk create form: the same form sent twice (a double click, a resend)
+    makes one object, and the second answer leads to it (``claims.idempotency``)."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=32)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    url = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="form_token_once")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class SearchTerm(models.Model):
     """How many claims use each search word: matching asks for the rarest words first."""
 

@@ -194,3 +194,82 @@ def test_it_trusts_no_forwarded_proto_unless_behind_a_proxy():
         **env, "DJANGO_SETTINGS_MODULE": "factcheck.settings", "BEHIND_PROXY": "true"}, capture_output=True,
         text=True, check=True)
     assert "HTTP_X_FORWARDED_PROTO" in run.stdout
+
+
+# ---------------------------------------------------------------- race-free writes
+
+
+def _clients(user, n: int = 8):
+    from django.test import Client
+
+    clients = []
+    for _ in range(n):
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    return clients
+
+
+def _post_together(clients, url: str, data: dict) -> list[int]:
+    from tests.test_concurrency import run_together
+
+    results = run_together([lambda c=c: c.post(url, data).status_code for c in clients])
+    assert all(kind == "ok" for kind, _ in results), results
+    return [status for _, status in results]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("form", ["claim", "speaker", "speaker-inline", "source", "topic", "evidence", "note"])
+def test_it_makes_one_object_of_eight_identical_simultaneous_posts(journalist, form):
+    from claims.idempotency import new_token
+    from claims.models import Annotation, Claim, Evidence, Source, Speaker, Topic
+
+    speaker = factories.SpeakerFactory(name="Jo Bloggs")
+    claim = factories.ClaimFactory(researching=True, speaker=speaker, quote="Crime fell by a third last year.")
+    token = new_token()
+    url, data, model, where = {
+        "claim": ("/desk/claims/new/", {"quote": "Council tax rose by 5% this April.", "speaker": "Jo Bloggs"},
+                  Claim, {"quote": "Council tax rose by 5% this April."}),
+        "speaker": ("/desk/speakers/new/", {"name": "Robin Example", "kind": "person"}, Speaker,
+                    {"name": "Robin Example"}),
+        "speaker-inline": ("/desk/speakers/add/", {"speaker-name": "Robin Inline", "speaker-kind": "person"},
+                           Speaker, {"name": "Robin Inline"}),
+        "source": ("/desk/sources/new/", {"title": "Speech in Dover", "kind": "speech"}, Source,
+                   {"title": "Speech in Dover"}),
+        "topic": ("/desk/topics/new/", {"name": "Transport"}, Topic, {"name": "Transport"}),
+        "evidence": (f"/desk/claims/{claim.pk}/evidence/", {"url": "https://stats.example.org/t", "title": "Table",
+                                                             "stance": "context"}, Evidence, {"title": "Table"}),
+        "note": (f"/desk/claims/{claim.pk}/notes/", {"body": "Which year?"}, Annotation, {"body": "Which year?"}),
+    }[form]
+    statuses = _post_together(_clients(journalist), url, {**data, "form_token": token})
+    assert 500 not in statuses and all(status < 400 for status in statuses), statuses
+    assert model.objects.filter(**where).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_speakers_of_one_name_saved_at_once_their_own_slugs(journalist):
+    from claims.idempotency import new_token
+    from claims.models import Speaker
+
+    clients = _clients(journalist)
+    from tests.test_concurrency import run_together
+
+    results = run_together([lambda c=c: c.post("/desk/speakers/new/", {
+        "name": "Sam Same", "kind": "person", "form_token": new_token()}).status_code for c in clients])
+    assert [status for _, status in results] == [303] * 8
+    slugs = set(Speaker.objects.filter(name="Sam Same").values_list("slug", flat=True))
+    assert len(slugs) == 8  # eight people may share a name until an editor merges them
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_a_topic_saved_twice_at_once_without_a_500(journalist):
+    from claims.idempotency import new_token
+    from claims.models import Topic
+    from tests.test_concurrency import run_together
+
+    clients = _clients(journalist)
+    results = run_together([lambda c=c: c.post("/desk/topics/new/", {
+        "name": "Housing", "form_token": new_token()}).status_code for c in clients])
+    statuses = [status for _, status in results]
+    assert 500 not in statuses and statuses.count(303) >= 1 and set(statuses) <= {303, 422}, statuses
+    assert Topic.objects.filter(name="Housing").count() == 1

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from claims.errors import Conflict, WrongState
@@ -97,14 +97,28 @@ def check_version(obj, version: int | None, label: str, fields: tuple[str, ...])
         )
 
 
-def unique_slug(model, base: str, max_length: int = 100) -> str:
-    base = (slugify(normalise(base))[:max_length].strip("-")) or "item"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        suffix = f"-{n}"
-        slug = base[: max_length - len(suffix)] + suffix
+def save_with_unique_slug(obj, base: str, max_length: int = 100) -> None:
+    """Save a new row under the first free slug made from ``base``. The unique index decides: two
+    people saving the same name at once both succeed (one gets ``-2``), nobody gets a 500."""
+    model = type(obj)
+    stem = slugify(normalise(base))[:max_length].strip("-") or "item"
+    taken = set(model.objects.filter(slug__startswith=stem).values_list("slug", flat=True))
+    n = 1
+    while True:
+        suffix = "" if n == 1 else f"-{n}"
+        candidate = stem[: max_length - len(suffix)] + suffix
         n += 1
-    return slug
+        if candidate in taken:
+            continue
+        obj.slug = candidate
+        try:
+            with transaction.atomic():
+                obj.save()
+            return
+        except IntegrityError as error:
+            if "slug" not in (getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""):
+                raise
+            taken.add(candidate)  # taken a moment ago by someone else: the next one
 
 
 def mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
@@ -127,4 +141,4 @@ def source_for_url(url: str, *, title: str = "", full_text: str = "") -> Source:
 
 __all__ = ["CLAIM_FIELDS", "EVIDENCE_FIELDS", "SPEAKER_FIELDS", "VERDICT_FIELDS", "apply_changes", "check_version",
            "claim_link", "current_value", "jsonable", "lock_claim", "lock_row", "mail_on_commit", "record_event",
-           "record_event_on_claims", "source_for_url", "unique_slug"]
+           "record_event_on_claims", "save_with_unique_slug", "source_for_url"]

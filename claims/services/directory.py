@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ from claims.services.common import (
     lock_row,
     record_event,
     record_event_on_claims,
-    unique_slug,
+    save_with_unique_slug,
 )
 
 # ---------------------------------------------------------------- rating scale
@@ -43,10 +43,13 @@ def rating_save(*, actor, data: dict[str, Any], rating_id: int | None = None) ->
             rating = lock_row(Rating, rating_id, "This rating no longer exists.")
         else:
             last = Rating.objects.aggregate(m=Max("position"))["m"]
-            rating = Rating(slug=unique_slug(Rating, data["label"], 60), position=(last or 0) + 1)
+            rating = Rating(position=(last or 0) + 1)
         changes = apply_changes(rating, data, RATING_FIELDS)
-        if changes or rating_id is None:
+        if rating_id is None:
+            save_with_unique_slug(rating, data["label"], 60)
+        elif changes:
             rating.save()
+        if changes or rating_id is None:
             record_event(actor=actor, claim=None, action="rating_updated" if rating_id else "rating_added",
                    changes=changes, comment=rating.label)
     return rating
@@ -102,9 +105,9 @@ def rating_delete(*, actor, rating_id: int) -> None:
 def speaker_create(*, actor, data: dict[str, Any]) -> Speaker:
     permissions.require(actor, "speaker_edit")
     with transaction.atomic():
-        speaker = Speaker(slug=unique_slug(Speaker, data["name"]))
+        speaker = Speaker()
         changes = apply_changes(speaker, data, SPEAKER_FIELDS)
-        speaker.save()
+        save_with_unique_slug(speaker, data["name"])
         record_event(actor=actor, claim=None, action="speaker_created", changes=changes, comment=speaker.name)
     return speaker
 
@@ -201,14 +204,21 @@ def source_save(*, actor, data: dict[str, Any], source_id: int | None = None) ->
 def topic_save(*, actor, name: str, topic_id: int | None = None) -> Topic:
     permissions.require(actor, "topic_edit")
     with transaction.atomic():
-        topic = lock_row(Topic, topic_id, "This topic no longer exists.") if topic_id else Topic(
-            slug=unique_slug(Topic, name))
+        topic = lock_row(Topic, topic_id, "This topic no longer exists.") if topic_id else Topic()
         changes = apply_changes(topic, {"name": name}, ("name",))
         if changes or topic_id is None:
-            if topic_id:
-                _revise_in_the_open(actor=actor, action="topic_updated", changes=changes, comment=topic.name,
-                                    claims=public_claims_showing(topic=topic))
-            topic.save()
+            try:
+                if topic_id:
+                    _revise_in_the_open(actor=actor, action="topic_updated", changes=changes, comment=topic.name,
+                                        claims=public_claims_showing(topic=topic))
+                    with transaction.atomic():
+                        topic.save()
+                else:
+                    save_with_unique_slug(topic, name)
+            except IntegrityError:
+                # Saved by someone else a moment ago (names are unique in any case).
+                raise Invalid(f"A topic called “{name}” already exists.",
+                              errors={"name": [f"A topic called “{name}” already exists."]}) from None
             record_event(actor=actor, claim=None, action="topic_updated" if topic_id else "topic_created",
                          changes=changes, comment=topic.name)
     return topic

@@ -34,8 +34,8 @@ from claims.services.common import (
     lock_claim,
     lock_row,
     record_event,
+    save_with_unique_slug,
     source_for_url,
-    unique_slug,
 )
 
 # ---------------------------------------------------------------- claims
@@ -63,11 +63,12 @@ def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = ""
             tip = lock_row(Tip, tip.pk, "This tip no longer exists.")
             if tip.status != Tip.TipStatus.NEW:
                 raise WrongState("This tip has already been handled.")
-        claim = Claim.objects.create(
+        claim = Claim(
             quote=quote, claim_checked=claim_checked, speaker=speaker, source=source, date_said=date_said,
             checkworthiness=checkworthiness, imported=imported, original_url=original_url or None,
-            created_by=actor, slug=unique_slug(Claim, f"{speaker.name} {claim_checked or quote}"[:90]),
+            created_by=actor if actor.is_authenticated else None,
         )
+        save_with_unique_slug(claim, f"{speaker.name} {claim_checked or quote}"[:90])
         if topics:
             claim.topics.set(topics)
         Appearance.objects.create(claim=claim, speaker=speaker, speaker_role=speaker.role,

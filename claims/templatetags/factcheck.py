@@ -64,3 +64,13 @@ def word_diff(pair):
     from claims.textdiff import diff_html
 
     return diff_html(pair[0], pair[1])
+
+
+@register.simple_tag
+def form_token():
+    """A desk create form's one-submission token (claims.idempotency)."""
+    from django.utils.html import format_html
+
+    from claims.idempotency import new_token
+
+    return format_html('<input type="hidden" name="form_token" value="{}">', new_token())

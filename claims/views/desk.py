@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims import permissions, services
 from claims.errors import DuplicateClaim, Invalid
 from claims.forms import AssignForm, ClaimForm, SpeakerForm, desk_people
+from claims.idempotency import submit_once
 from claims.models import Claim, ReviewVote, Speaker, Status, Tip, Topic
 from claims.search import search_query
 from claims.views.common import page_or_fragment, posted_text, see_other, wants_fragment
@@ -117,7 +118,9 @@ def claim_new(request: HttpRequest) -> HttpResponse:
         form = ClaimForm(request.POST, similar_url=reverse("desk:similar_claims"))
         if form.is_valid():
             try:
-                return _save_new_claim(request, form.service_data(), tip)
+                data = form.service_data()
+                done = submit_once(request, lambda: (None, _save_new_claim(request, data, tip)["Location"]))
+                return see_other(done.url or reverse("desk:claims"))
             except DuplicateClaim as duplicate:
                 status, context = 409, {"duplicates": duplicate.matches}
             except Invalid as invalid:
@@ -202,7 +205,10 @@ def speaker_add_inline(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return page_or_fragment(request, "desk/speaker_form.html", "speaker-inline-form",
                                 {"speaker_form": form, "inline": True}, status=422)
-    speaker = services.speaker_create(actor=request.user, data=form.cleaned_data)
+    done = submit_once(request, lambda: (services.speaker_create(actor=request.user, data=form.cleaned_data).pk,
+                                         ""))
+    speaker = Speaker.objects.get(pk=done.object_id) if done.object_id else \
+        Speaker.objects.filter(name=form.cleaned_data["name"]).order_by("-pk").first()
     if wants_fragment(request):
         return page_or_fragment(request, "desk/speaker_form.html", "speaker-created",
                                 {"speaker": speaker, "inline": True}, event="speaker-added")

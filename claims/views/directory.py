@@ -7,10 +7,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import permissions, services
 from claims.forms import MergeSpeakersForm, RatingForm, SourceForm, SpeakerForm, TopicForm
+from claims.idempotency import submit_once
 from claims.models import Rating, Source, Speaker, Tip, Topic
 from claims.views.common import page_or_fragment, see_other
 from claims.views.decorators import desk_required
@@ -65,8 +67,12 @@ def speaker_edit(request: HttpRequest, speaker_id: int | None = None) -> HttpRes
         services.speaker_update(speaker_id=speaker.pk, actor=request.user, data=form.cleaned_data)
         messages.success(request, "Speaker saved.")
     else:
-        speaker = services.speaker_create(actor=request.user, data=form.cleaned_data)
-        messages.success(request, f"Added speaker {speaker.name}.")
+        def create():
+            made = services.speaker_create(actor=request.user, data=form.cleaned_data)
+            messages.success(request, f"Added speaker {made.name}.")
+            return made.pk, reverse("desk:speakers")
+
+        submit_once(request, create)
     return see_other("desk:speakers")
 
 
@@ -100,8 +106,15 @@ def source_edit(request: HttpRequest, source_id: int | None = None) -> HttpRespo
     form = SourceForm(request.POST or None, instance=Source.objects.get(pk=source.pk) if source else None)
     if request.method == "POST":
         if form.is_valid():
-            services.source_save(actor=request.user, data=form.cleaned_data, source_id=source_id)
-            messages.success(request, "Source saved.")
+            def save():
+                made = services.source_save(actor=request.user, data=form.cleaned_data, source_id=source_id)
+                messages.success(request, "Source saved.")
+                return made.pk, reverse("desk:sources")
+
+            if source_id:
+                save()
+            else:
+                submit_once(request, save)
             return see_other("desk:sources")
         return render(request, "desk/source_form.html", {"form": form, "source": source}, status=422)
     return render(request, "desk/source_form.html", {"form": form, "source": source})
@@ -122,8 +135,15 @@ def topic_edit(request: HttpRequest, topic_id: int | None = None) -> HttpRespons
     form = TopicForm(request.POST or None, instance=Topic.objects.get(pk=topic.pk) if topic else None)
     if request.method == "POST":
         if form.is_valid():
-            services.topic_save(actor=request.user, name=form.cleaned_data["name"], topic_id=topic_id)
-            messages.success(request, "Topic saved.")
+            def save():
+                made = services.topic_save(actor=request.user, name=form.cleaned_data["name"], topic_id=topic_id)
+                messages.success(request, "Topic saved.")
+                return made.pk, reverse("desk:topics")
+
+            if topic_id:
+                save()
+            else:
+                submit_once(request, save)
             return see_other("desk:topics")
         return render(request, "desk/topic_form.html", {"form": form, "topic": topic}, status=422)
     return render(request, "desk/topic_form.html", {"form": form, "topic": topic})

@@ -29,6 +29,7 @@ from claims.forms import (
     VerdictForm,
     utf16_to_codepoints,
 )
+from claims.idempotency import submit_once
 from claims.markdown import render_markdown
 from claims.models import (
     Annotation,
@@ -226,7 +227,8 @@ def evidence_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     form = EvidenceForm(request.POST)
     if not form.is_valid():
         return _respond(request, claim, "evidence-panel", status=422, evidence_form=form, adding_evidence=True)
-    services.evidence_add(claim_id=claim.pk, actor=request.user, data=form.service_data())
+    submit_once(request, lambda: (services.evidence_add(claim_id=claim.pk, actor=request.user,
+                                                        data=form.service_data()).pk, claim.get_desk_url()))
     return _respond(request, claim, "evidence-panel", event="evidence-added", anchor="evidence-panel",
                     focus_evidence=True)
 
@@ -288,8 +290,9 @@ def note_add(request: HttpRequest, claim_id: int) -> HttpResponse:
         if start is None or end is None:
             form.add_error("end", "The selection lies outside the quote.")
             return _respond(request, claim, "notes-panel", status=422, note_form=form)
-    services.annotation_add(claim_id=claim.pk, actor=request.user, body=form.cleaned_data["body"],
-                            start=start, end=end)
+    submit_once(request, lambda: (services.annotation_add(claim_id=claim.pk, actor=request.user,
+                                                          body=form.cleaned_data["body"], start=start, end=end).pk,
+                                  claim.get_desk_url()))
     return _respond(request, claim, "notes-panel", event="note-added", anchor="notes-panel")
 
 
