@@ -14,10 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# manage.py commands typed by hand read this (never gunicorn, wsgi.py or asgi.py): development here.
+.env:
+	@printf '# Written by make for this checkout: manage.py reads it; servers never do.\nFACTCHECK_ENV=development\n' > .env
 
+setup: $(STAMP) .env
+
+# Absolute links (canonical, share, JSON-LD, embed, mail) follow the port the demo serves on.
 run: setup
-	$(BIN)/python manage.py serve_demo --port $(PORT)
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/python manage.py serve_demo --port $(PORT)
 
 test: setup
 	$(BIN)/ruff check .

@@ -61,7 +61,7 @@ def main() -> None:
     have = Claim.objects.count()
     if have < args.claims:
         print(f"generating {args.claims - have:,} claims (once; they stay in {connection.settings_dict['NAME']})…")
-        call_command("generate_claims", args.claims - have, seed=have + 1)
+        call_command("generate_claims", args.claims - have, seed=have + 1, yes=True)  # its own database
     refresh_term_stats()
     total = Claim.objects.count()
     rng = random.Random(11)

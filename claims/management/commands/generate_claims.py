@@ -5,7 +5,7 @@ import random
 import sys
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,8 +43,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("count", type=int)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--yes", action="store_true",
+                            help="fill a database that also holds claims this command did not make")
 
-    def handle(self, *args, count, seed, **options):
+    def handle(self, *args, count, seed, yes, **options):
+        from django.db import connection
+
+        # Generated claims are published: on the demo's or a newsroom's database the public site
+        # would serve them. Use a database of their own (FACTCHECK_DB_NAME=bench).
+        others = Claim.objects.exclude(slug__startswith="gen-").count()
+        if others and not yes:
+            raise CommandError(
+                f"The database {connection.settings_dict['NAME']!r} holds {others:,} claims this command did not "
+                "make, and the public site would show the fake ones beside them. Run it on a database of its "
+                "own (FACTCHECK_DB_NAME=bench .venv/bin/python manage.py generate_claims …), or add --yes.")
         rng = random.Random(seed)
         started = time.monotonic()
         speakers = self._speakers(rng)
