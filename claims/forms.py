@@ -115,8 +115,8 @@ class ClaimForm(DeskForm):
         if similar_url:
             # While the quote is typed, the "Similar claims" panel refreshes after a short pause.
             self.fields["quote"].widget.attrs.update({
-                "hx-get": similar_url, "hx-trigger": "input changed delay:500ms",
-                "hx-target": "#similar-claims", "hx-swap": "outerHTML", "hx-sync": "this:replace",
+                "data-hx-get": similar_url, "data-hx-trigger": "input changed delay:500ms",
+                "data-hx-target": "#similar-claims", "data-hx-swap": "outerHTML", "data-hx-sync": "this:replace",
             })
 
     @classmethod
@@ -344,6 +344,16 @@ class CorrectionForm(DeskForm):
                 "passage": self.cleaned_data.get("evidence_passage", "")}
 
 
+class ColourInput(forms.TextInput):
+    """``<input type="color">``: always has a value, so HTML allows it neither ``required`` nor
+    ``maxlength``."""
+
+    input_type = "color"
+
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
 class RatingForm(DeskModelForm):
     class Meta:
         model = Rating
@@ -351,7 +361,11 @@ class RatingForm(DeskModelForm):
         labels = {"label": "Label", "value": "Value", "definition": "Definition", "colour": "Colour"}
         help_texts = {"value": "A number for the scale (higher is truer); empty for ratings off the scale.",
                       "colour": "Hex colour, such as #1b7a3a."}
-        widgets = {"definition": forms.Textarea(attrs={"rows": 2}), "colour": forms.TextInput(attrs={"type": "color"})}
+        widgets = {"definition": forms.Textarea(attrs={"rows": 2}), "colour": ColourInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colour"].widget.attrs.pop("maxlength", None)
 
     def clean_colour(self):
         colour = self.cleaned_data["colour"]

@@ -488,7 +488,7 @@ def test_it_adds_a_speaker_inline_and_fills_it_in(journalist_client):
     assert soup.find("html") is None
     speaker_input = soup.find("input", id="id_speaker")
     assert speaker_input is not None and speaker_input["value"] == "Robin Example"
-    assert speaker_input.get("hx-swap-oob") == "true"
+    assert speaker_input.get("data-hx-swap-oob") == "true"
     assert "speaker-added" in hx_triggers(response)
     assert Event.objects.filter(action="speaker_created").count() == 1
 
@@ -1362,7 +1362,7 @@ def test_it_requires_the_csrf_token_from_hx_headers_on_htmx_posts(journalist, cl
     client = Client(enforce_csrf_checks=True)
     client.force_login(journalist)
     page = parse(client.get(f"/desk/claims/{claim.pk}/"))
-    token = json.loads(page.body["hx-headers"])["X-CSRFToken"]
+    token = json.loads(page.body["data-hx-headers"])["X-CSRFToken"]
     before = db_state()
     url = f"/desk/claims/{claim.pk}/notes/"
     assert client.post(url, {"body": "No token."}, headers=HX).status_code == 403

@@ -958,7 +958,7 @@ def test_it_sets_no_cookie_and_no_csrf_token_for_readers(client, any_claim, view
     assert "Set-Cookie" not in response
     soup = parse(response)
     assert soup.find(attrs={"name": "csrfmiddlewaretoken"}) is None
-    assert soup.find(attrs={"hx-headers": True}) is None
+    assert soup.find(attrs={"data-hx-headers": True}) is None
 
 
 # --- query counts -------------------------------------------------------------------------------

@@ -131,14 +131,14 @@ def test_it_sets_no_cookie_and_no_token_on_public_pages(client, published_claim,
     assert not response.cookies
     soup = parse(response)
     assert soup.find(attrs={"name": "csrfmiddlewaretoken"}) is None
-    assert soup.find(attrs={"hx-headers": True}) is None
     assert soup.find(attrs={"data-hx-headers": True}) is None
+    assert soup.find(attrs={"hx-headers": True}) is None
 
 
 def _body_csrf_token(response) -> str:
     body = parse(response).body
-    assert body is not None and body.has_attr("hx-headers"), "no hx-headers on <body>"
-    headers = json.loads(body["hx-headers"])
+    assert body is not None and body.has_attr("data-hx-headers"), "no data-hx-headers on <body>"
+    headers = json.loads(body["data-hx-headers"])
     token = headers.get("X-CSRFToken")
     assert token and token.isalnum() and len(token) >= 32, headers
     return token
@@ -346,6 +346,7 @@ def test_it_sanitises_hostile_markdown():
     '<p onclick="alert(1)">x</p>',
     '<span style="position:fixed">x</span>',
     '<div hx-post="/desk/">x</div>',
+    '<div data-hx-post="/desk/" data-hx-trigger="load">x</div>',
 ])
 def test_it_shows_raw_html_in_markdown_as_text(payload):
     soup = parse(str(render_markdown(payload)))

@@ -83,7 +83,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "page": page, "filters": filters, "query": query.urlencode(),
         "statuses": Status.choices, "speakers": Speaker.objects.only("pk", "name").order_by("name"),
         "people": desk_people(), "topics": Topic.objects.all(),
-        "can_assign": permissions.is_editor(request.user), "assign_form": AssignForm(),
+        "can_assign": permissions.is_editor(request.user), "assign_form": AssignForm(auto_id="bulk_%s"),
     })
 
 

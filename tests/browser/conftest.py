@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,53 @@ def _short_timeouts(page):
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
     return page
+
+
+def watch_console(page, problems: list[str]) -> None:
+    """Collect console errors and uncaught exceptions. (A refusal the test asked for, such as a 422
+    with the errors next to the fields, is logged by Chromium as a failed load: that one is the
+    app answering as designed.)"""
+
+    def on_console(message) -> None:
+        refusal = re.match(r"Failed to load resource: the server responded with a status of (403|409|422)",
+                           message.text)
+        if message.type == "error" and not refusal:
+            problems.append(f"console {message.type}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+
+
+@pytest.fixture(autouse=True)
+def _no_console_errors(page):
+    """Any console error or CSP violation on a page a test opened fails the test."""
+    problems: list[str] = []
+    watch_console(page, problems)
+    yield page
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """A new browser context per person, signed in with a real session; closed at the end, and
+    failing the test if any of its pages logged a console error."""
+    from tests.browser.helpers import sign_in_context
+
+    contexts = []
+    problems: list[str] = []
+
+    def open_page(user=None, viewport=None):
+        context = browser.new_context(viewport=viewport or {"width": 1366, "height": 768})
+        contexts.append(context)
+        if user is not None:
+            sign_in_context(context, live_server, user)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.set_default_navigation_timeout(15_000)
+        watch_console(page, problems)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert problems == [], "\n".join(problems)

@@ -11,13 +11,12 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from claims import services
 from claims.models import Claim, ConsistencyNote, ReviewVote, Speaker, Status
 from claims.setup import EDITORS, JOURNALISTS
 from tests import factories
-from tests.browser.helpers import sign_in_context
 from tests.factories import rating
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,26 +25,6 @@ LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
 BUS_FARES = "Exampleton has cut bus fares by half for every pensioner since the spring budget."
-
-
-@pytest.fixture
-def open_as(browser: Browser, live_server):
-    """A new browser context per person, signed in with a real session; closed at the end."""
-    contexts: list[BrowserContext] = []
-
-    def open_page(user=None, viewport=LAPTOP) -> Page:
-        context = browser.new_context(viewport=viewport)
-        contexts.append(context)
-        if user is not None:
-            sign_in_context(context, live_server, user)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.set_default_navigation_timeout(15_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
@@ -281,7 +260,7 @@ def test_it_refuses_an_approval_from_the_editor_who_wrote_the_verdict(open_as, l
     expect(workflow.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
     expect(workflow.get_by_role("button", name="Request changes", exact=True)).to_have_count(0)
 
-    token = json.loads(page.locator("body").get_attribute("hx-headers"))["X-CSRFToken"]
+    token = json.loads(page.locator("body").get_attribute("data-hx-headers"))["X-CSRFToken"]
     response = page.request.post(f"{live_server.url}/desk/claims/{claim.pk}/approve/",
                                  form={"comment": "Fine by me."}, headers={"X-CSRFToken": token},
                                  max_redirects=0)

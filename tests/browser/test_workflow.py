@@ -7,36 +7,15 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import expect
 
 from claims import services
 from claims.models import Claim, Correction, Verdict
 from claims.setup import EDITORS, JOURNALISTS
 from tests import factories
-from tests.browser.helpers import sign_in_context
 from tests.factories import rating
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def open_as(browser: Browser, live_server):
-    """A new browser context per person, signed in with a real session; closed at the end."""
-    contexts: list[BrowserContext] = []
-
-    def open_page(user=None) -> Page:
-        context = browser.new_context()
-        contexts.append(context)
-        if user is not None:
-            sign_in_context(context, live_server, user)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.set_default_navigation_timeout(15_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
