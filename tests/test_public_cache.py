@@ -92,7 +92,7 @@ def cards(response) -> list:
 
 def card_for(response, claim: Claim):
     for card in cards(response):
-        if card.find("h3").find("a")["href"] == f"/claims/{claim.slug}/":
+        if card.find(["h2", "h3"]).find("a")["href"] == f"/claims/{claim.slug}/":
             return card
     return None
 
@@ -345,7 +345,7 @@ def test_it_shows_a_renamed_speaker_at_once(client, claim, editor, django_captur
         services.speaker_update(speaker_id=claim.speaker_id, actor=editor, data={"name": "Christine Example"})
 
     pages = refetch(client, urls, cached)
-    assert card_for(pages["home"], claim).find("h3").get_text().startswith("Christine Example:")
+    assert card_for(pages["home"], claim).find(["h2", "h3"]).get_text().startswith("Christine Example:")
     soup = parse(pages["claim"])
     assert soup.find("a", href="/speakers/chris-example/").get_text() == "Christine Example"
     assert parse(pages["speaker"]).find("h1").get_text() == "Christine Example"

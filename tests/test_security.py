@@ -419,7 +419,7 @@ def test_it_escapes_html_in_a_quote_on_the_public_pages(client):
 
     home = parse(client.get("/"))
     _assert_no_injection(home)
-    assert HOSTILE_QUOTE in home.select_one("article.claim-card h3 a").get_text()
+    assert HOSTILE_QUOTE in home.select_one("article.claim-card h2 a").get_text()
 
 
 def test_it_escapes_html_in_a_quote_on_the_desk(journalist_client):

@@ -17,6 +17,6 @@ def test_it_lists_published_claims_on_home(client):
     published = factories.ClaimFactory(published=True)
     draft = factories.ClaimFactory()
     soup = parse(client.get("/"))
-    links = [a["href"] for a in soup.select("article.claim-card h3 a")]
+    links = [a["href"] for a in soup.select("article.claim-card h2 a")]
     assert links == [f"/claims/{published.slug}/"]
     assert client.get(f"/claims/{draft.slug}/").status_code == 404

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = Path("/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
@@ -69,12 +71,21 @@ def watch_console(page, problems: list[str]) -> None:
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
 
 
+def settle(page) -> None:
+    """Wait until the page has no request in flight, so that no request the live server is still
+    answering holds a lock when the test database is flushed."""
+    # A page that never settles is the test's own failure, which its assertions report.
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=5_000)
+
+
 @pytest.fixture(autouse=True)
 def _no_console_errors(page):
     """Any console error or CSP violation on a page a test opened fails the test."""
     problems: list[str] = []
     watch_console(page, problems)
     yield page
+    settle(page)
     assert problems == [], "\n".join(problems)
 
 
@@ -100,5 +111,7 @@ def open_as(browser, live_server):
 
     yield open_page
     for context in contexts:
+        for page in context.pages:
+            settle(page)
         context.close()
     assert problems == [], "\n".join(problems)
