@@ -13,6 +13,7 @@ request never gets a stored fragment and a plain htmx request never gets a store
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
@@ -22,6 +23,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from claims.views.common import wants_fragment
+
+log = logging.getLogger("factcheck.cache")
 
 GENERATION_KEY = "public:generation"
 # Every header wants_fragment reads: a shared cache must not answer one kind of request with the other's body.
@@ -38,9 +41,42 @@ def generation() -> int:
 
 
 def bump_generation() -> None:
-    # A new value that is always larger: the time, or one more when clocks disagree.
-    current = cache.get(GENERATION_KEY) or 0
-    cache.set(GENERATION_KEY, max(time.time_ns() // 1000, current + 1), timeout=None)
+    """Make every cached public page stale. Runs after a write commits: a cache that cannot be
+    reached must not turn the saved write into an error, so the bump is owed and made as soon as
+    the cache answers again."""
+    global _bump_owed
+    try:
+        # A new value that is always larger: the time, or one more when clocks disagree.
+        current = cache.get(GENERATION_KEY) or 0
+        cache.set(GENERATION_KEY, max(time.time_ns() // 1000, current + 1), timeout=None)
+    except Exception as error:  # Redis down, or any backend failure: the page is rendered uncached
+        _bump_owed = True
+        _cache_failed(error)
+    else:
+        _bump_owed = False
+
+
+# The shared cache is an optimisation: when it is unreachable, public pages are rendered uncached,
+# with one warning per outage.
+_unreachable = False
+_bump_owed = False
+
+
+def _cache_failed(error: Exception) -> None:
+    global _unreachable
+    if not _unreachable:
+        _unreachable = True
+        log.warning("The shared cache cannot be reached (%s): public pages are rendered uncached until it "
+                    "answers again.", error)
+
+
+def _cache_answered() -> None:
+    global _unreachable
+    if _unreachable:
+        _unreachable = False
+        log.warning("The shared cache answers again: public pages are cached again.")
+    if _bump_owed:
+        bump_generation()
 
 
 def _key(request: HttpRequest, *, fragment: bool) -> str:
@@ -91,7 +127,12 @@ def public_page(view):
             return view(request, *args, **kwargs)
         fragment = wants_fragment(request)
         key = _key(request, fragment=fragment)
-        gen, stored = _lookup(key)
+        try:
+            gen, stored = _lookup(key)
+        except Exception as error:
+            _cache_failed(error)
+            return view(request, *args, **kwargs)
+        _cache_answered()
         last_modified = gen // 1_000_000
         if stored is None:
             response = view(request, *args, **kwargs)
@@ -102,7 +143,10 @@ def public_page(view):
             extra = {name: response[name] for name in ("Content-Security-Policy",) if response.has_header(name)}
             extra["frameable"] = getattr(response, "xframe_options_exempt", False)
             stored = (gen, content, response["Content-Type"], etag, extra)
-            cache.set(key, stored, timeout=settings.PUBLIC_CACHE_SECONDS)
+            try:
+                cache.set(key, stored, timeout=settings.PUBLIC_CACHE_SECONDS)
+            except Exception as error:
+                _cache_failed(error)
         _, content, content_type, etag, extra = stored
         if _not_modified(request, etag, last_modified):
             return _finish(HttpResponseNotModified(), etag, last_modified, fragment=fragment)

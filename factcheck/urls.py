@@ -15,3 +15,4 @@ urlpatterns = [
     path("desk/", include("claims.urls.desk")),
     path("", include("claims.urls.public")),
 ]
+handler500 = "claims.views.errors.server_error"

@@ -273,3 +273,69 @@ def test_it_answers_a_topic_saved_twice_at_once_without_a_500(journalist):
     statuses = [status for _, status in results]
     assert 500 not in statuses and statuses.count(303) >= 1 and set(statuses) <= {303, 422}, statuses
     assert Topic.objects.filter(name="Housing").count() == 1
+
+
+# ---------------------------------------------------------------- faults survived
+
+
+class _Unreachable:
+    """A cache backend whose server is gone: every call raises, as Redis's client does."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+        return fail
+
+
+def test_it_renders_public_pages_uncached_when_the_cache_is_gone(client, caplog, monkeypatch):
+    from claims import public_cache
+
+    check = factories.ClaimFactory(published=True)
+    monkeypatch.setattr(public_cache, "cache", _Unreachable())
+    monkeypatch.setattr(public_cache, "_unreachable", False)
+    with caplog.at_level("WARNING", logger="factcheck.cache"):
+        for url in ("/", check.get_absolute_url(), "/speakers/"):
+            assert client.get(url).status_code == 200
+    warnings = [r for r in caplog.records if r.name == "factcheck.cache"]
+    assert len(warnings) == 1 and "cannot be reached" in warnings[0].getMessage()
+
+
+def test_it_saves_a_desk_write_when_the_cache_is_gone_and_makes_the_pages_stale_when_it_returns(
+        editor_client, monkeypatch, django_capture_on_commit_callbacks):
+    from claims import public_cache
+    from claims.models import Correction
+
+    check = factories.ClaimFactory(published=True)
+    working = public_cache.cache
+    before = public_cache.generation()
+    monkeypatch.setattr(public_cache, "cache", _Unreachable())
+    monkeypatch.setattr(public_cache, "_unreachable", False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/desk/claims/{check.pk}/correct/", {
+            "correction-kind": "update", "correction-note": "Added the 2025 figure.",
+            "correction-conclusion": "Still fewer than claimed."})
+    assert response.status_code == 303
+    assert Correction.objects.filter(claim=check).exists()
+    assert public_cache._bump_owed is True
+    monkeypatch.setattr(public_cache, "cache", working)  # the cache answers again
+    editor_client.get("/")
+    assert public_cache._bump_owed is False and public_cache.generation() > before
+
+
+def test_it_answers_503_with_a_clear_page_when_the_database_is_gone(client, monkeypatch):
+    from django.db import OperationalError
+
+    from claims.views import public
+
+    def lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(public, "_listing", lost)
+    client.raise_request_exception = False
+    cache.clear()
+    response = client.get("/?fresh=1")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "cannot reach its database" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
