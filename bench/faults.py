@@ -1,0 +1,232 @@
+"""Faults survived: a database restarted and a cache stopped while gunicorn serves a steady load.
+
+    .venv/bin/python bench/faults.py            # both; --only postgres or --only redis
+
+Starts its own servers and leaves the machine's alone: a PostgreSQL cluster of its own (initdb and
+postgres from the machine's server binaries, run as the ``postgres`` user, on port 55432 in a
+temporary folder) and a ``redis-server`` on port 6391. Gunicorn (2 workers) serves the demo
+through them; 4 client threads ask for public pages (each with a fresh query string, so every
+request reaches the database or the cache).
+
+- PostgreSQL: stopped after 4 s, started again 3 s later. Errors are expected only while it is
+  down; the figure is how long after its return every request answers 200 again.
+- Redis (as ``CACHE_URL``): stopped after 4 s for 4 s. Public pages must keep answering 200
+  (rendered uncached), and a desk write made while it is down must be saved without an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+PG_BIN = next((p for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
+PG_PORT, REDIS_PORT, WEB_PORT = 55432, 6391, 8811
+
+
+def as_postgres(*command: str, **kwargs) -> subprocess.CompletedProcess:
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, *command], check=True, capture_output=True, text=True, **kwargs)
+
+
+class Cluster:
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="faults-pg-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+        self.data = self.folder / "data"
+        as_postgres(str(PG_BIN / "initdb"), "-D", str(self.data), "--auth=trust", "-U", "postgres")
+
+    def start(self) -> None:
+        as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.folder / "log"),
+                    "-o", f"-p {PG_PORT} -k {self.folder} -c listen_addresses=127.0.0.1", "start")
+
+    def stop(self) -> None:
+        as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-w", "-m", "fast", "stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run(env: dict, *args: str) -> None:
+    subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def serve(env: dict) -> subprocess.Popen:
+    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "factcheck.wsgi", "--workers", "2", "--bind",
+                               f"127.0.0.1:{WEB_PORT}", "--log-level", "error"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{WEB_PORT}/robots.txt", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def load(paths: list[str], seconds: float, events: list[tuple[float, Callable]]) -> list[tuple[float, int]]:
+    """4 threads asking for pages for ``seconds``; ``events`` run at their times (s from the start)."""
+    results: list[tuple[float, int]] = []
+    start = time.monotonic()
+    stop = start + seconds
+
+    def client(n: int) -> None:
+        i = 0
+        while time.monotonic() < stop:
+            i += 1
+            url = f"http://127.0.0.1:{WEB_PORT}{paths[i % len(paths)]}?load={n}-{i}"
+            try:
+                status = urllib.request.urlopen(url, timeout=5).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+            results.append((time.monotonic() - start, status))
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for at, action in events:
+        time.sleep(max(0.0, start + at - time.monotonic()))
+        action()
+    for thread in threads:
+        thread.join()
+    return sorted(results)
+
+
+def summarise(results, down: float, up: float) -> dict:
+    before = [s for t, s in results if t < down]
+    during = [s for t, s in results if down <= t < up]
+    after = [(t, s) for t, s in results if t >= up]
+    last_bad = max((t for t, s in after if s != 200), default=None)
+    return {
+        "requests": len(results), "before_ok": sum(s == 200 for s in before), "before": len(before),
+        "during_ok": sum(s == 200 for s in during), "during": len(during),
+        "during_statuses": sorted(set(during)),
+        "after_ok": sum(s == 200 for _, s in after), "after": len(after),
+        "recovered_after_s": 0.0 if last_bad is None else round(last_bad - up, 2),
+    }
+
+
+def postgres_restart(base_env: dict) -> None:
+    cluster = Cluster()
+    server = None
+    try:
+        cluster.start()
+        as_postgres(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(PG_PORT), "faults")
+        env = {**base_env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PG_PORT}/faults"}
+        run(env, "migrate", "--verbosity", "0")
+        run(env, "load_demo")
+        server = serve(env)
+        paths = ["/", "/speakers/", "/corrections/"]
+        stamps = {}
+
+        def down():
+            stamps["down"] = time.monotonic()
+            cluster.stop()
+
+        def back():
+            cluster.start()
+            stamps["up"] = time.monotonic()
+
+        started = time.monotonic()
+        results = load(paths, 14, [(4, down), (7, back)])
+        summary = summarise(results, stamps["down"] - started, stamps["up"] - started)
+        print(f"PostgreSQL restarted under load (down {stamps['up'] - stamps['down']:.1f} s): {summary}")
+    finally:
+        if server:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=10)
+        cluster.remove()
+
+
+def redis_stopped(base_env: dict) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="faults-redis-"))
+    command = ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(folder)]
+    redis = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    server = None
+    try:
+        env = {**base_env, "CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/0", "FACTCHECK_DB_NAME": "faults_redis"}
+        run(env, "migrate", "--verbosity", "0")
+        run(env, "load_demo")
+        server = serve(env)
+        stamps, write = {}, {}
+
+        def down():
+            stamps["down"] = time.monotonic()
+            redis.terminate()
+            redis.wait()
+            # A desk write while the cache is gone: a correction through the services, committed.
+            code = ("from claims import services; from claims.models import Claim; "
+                    "from django.contrib.auth import get_user_model; "
+                    "c = Claim.objects.filter(status='published', imported=False).first(); "
+                    "e = get_user_model().objects.get(username='editor2'); "
+                    "services.verdict_correct(claim_id=c.pk, actor=e, kind='update', note='Written while the cache "
+                    "was down.', data={'conclusion': c.verdict.conclusion + ' (updated)'}); print('saved')")
+            done = subprocess.run([str(PYTHON), "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+                                  capture_output=True, text=True)
+            write["ok"] = done.returncode == 0 and "saved" in done.stdout
+            write["stderr"] = done.stderr.strip().splitlines()[-1:] if done.stderr.strip() else []
+
+        def back():
+            nonlocal redis
+            redis = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+            time.sleep(0.3)
+            stamps["up"] = time.monotonic()
+
+        started = time.monotonic()
+        results = load(["/", "/speakers/", "/methodology/"], 14, [(4, down), (8, back)])
+        summary = summarise(results, stamps["down"] - started, stamps["up"] - started)
+        import redis as redis_client
+
+        cached = redis_client.Redis(port=REDIS_PORT).dbsize()
+        print(f"Redis stopped under load (down {stamps['up'] - stamps['down']:.1f} s): {summary}; "
+              f"desk write while down saved: {write.get('ok')} {write.get('stderr') or ''}; "
+              f"entries in the cache after it returned: {cached}")
+    finally:
+        if server:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=10)
+        redis.terminate()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", choices=("postgres", "redis"))
+    args = parser.parse_args()
+    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
+    env.update(FACTCHECK_ENV="development", LOG_LEVEL="ERROR", CONN_MAX_AGE="60")
+    if args.only in (None, "postgres"):
+        if PG_BIN is None:
+            print("PostgreSQL's server binaries are not on this machine: skipped.")
+        else:
+            postgres_restart(env)
+    if args.only in (None, "redis"):
+        if shutil.which("redis-server") is None:
+            print("redis-server is not on this machine: skipped.")
+        else:
+            redis_stopped(env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
