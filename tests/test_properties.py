@@ -105,3 +105,29 @@ def test_it_never_answers_a_desk_search_with_a_500(journalist_client, q):
         key = "quote" if "similar" in url else "q"
         response = journalist_client.get(f"{url}?{key}={quote(q.encode('utf-8', 'surrogatepass'))}")
         assert response.status_code == 200, (url, response.status_code)
+
+
+FORMS = {
+    "speaker": ("/desk/speakers/new/", ("name", "kind", "role", "affiliation", "description")),
+    "source": ("/desk/sources/new/", ("title", "url", "outlet", "published_on", "kind", "full_text")),
+    "topic": ("/desk/topics/new/", ("name",)),
+    "note": ("/desk/claims/{claim}/notes/", ("body", "start", "end")),
+    "reply": ("/desk/claims/{claim}/replies/", ("contacted_on", "channel", "contact", "response")),
+    "appearance": ("/desk/claims/{claim}/appearances/", ("appearance-quote", "appearance-speaker",
+                                                         "appearance-source_url", "appearance-date_said")),
+    "dismiss": ("/desk/claims/{claim}/dismiss/", ("comment",)),
+    "merge": ("/desk/claims/{claim}/merge/", ("into",)),
+}
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+@given(values=st.lists(HOSTILE, min_size=1, max_size=6))
+def test_it_never_answers_a_desk_form_with_a_500(editor_client, form, values):
+    claim = factories.ClaimFactory(researching=True)
+    url, fields = FORMS[form]
+    data = {fields[i % len(fields)]: value.encode("utf-8", "replace").decode() for i, value in enumerate(values)}
+    before = snapshot()
+    response = editor_client.post(url.format(claim=claim.pk), data)
+    assert response.status_code < 500, (form, response.status_code)
+    if response.status_code >= 400:
+        assert snapshot() == before
