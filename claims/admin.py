@@ -27,6 +27,20 @@ class EventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Records nobody adds, changes or deletes, superusers included: the audit trail, what was
+    submitted in a round, and what people said about past rulings."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "role", "affiliation", "updated_at")
@@ -117,27 +131,14 @@ class AppearanceAdmin(admin.ModelAdmin):
     readonly_fields = ("primary", "added_by", "accepted_by", "created_at")
 
 
-class _ReviewRecordAdmin(admin.ModelAdmin):
-    """What was submitted in a round, and what people said about past rulings: records, read-only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(models.Submission)
-class SubmissionAdmin(_ReviewRecordAdmin):
+class SubmissionAdmin(RecordAdmin):
     list_display = ("claim", "round", "submitted_by", "created_at")
     list_select_related = ("claim", "submitted_by")
 
 
 @admin.register(models.ConsistencyNote)
-class ConsistencyNoteAdmin(_ReviewRecordAdmin):
+class ConsistencyNoteAdmin(RecordAdmin):
     list_display = ("claim", "round", "past_claim", "past_rating", "rating", "relation", "show_publicly", "author")
     list_filter = ("relation", "show_publicly", "action")
     list_select_related = ("claim", "past_claim", "author")
@@ -172,7 +173,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(RecordAdmin):
     """The audit trail is read-only: no add, change or delete, even for superusers."""
 
     list_display = ("created_at", "action", "claim", "actor", "status_before", "status_after")
@@ -180,15 +181,6 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ("comment", "claim__quote", "action")
     list_select_related = ("claim", "actor")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(models.Tip)

@@ -60,9 +60,7 @@ def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = ""
         if source_url:
             source = source_for_url(source_url)
         if tip is not None:
-            tip = lock_row(Tip, tip.pk, "This tip no longer exists.")
-            if tip.status != Tip.TipStatus.NEW:
-                raise WrongState("This tip has already been handled.")
+            tip = _lock_new_tip(tip)
         claim = Claim(
             quote=quote, claim_checked=claim_checked, speaker=speaker, source=source, date_said=date_said,
             checkworthiness=checkworthiness, imported=imported, original_url=original_url or None,
@@ -81,11 +79,23 @@ def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = ""
             record_event(actor=actor, claim=claim, action="logged_as_new", comment=different_reason.strip()[:5000],
                          changes={"different_from": [None, [m.claim.pk for m in matches]]})
         if tip is not None:
-            tip.status, tip.claim = Tip.TipStatus.CONVERTED, claim
-            tip.save(update_fields=["status", "claim"])
-            record_event(actor=actor, claim=claim, action="tip_converted", comment=tip.text[:200],
-                   changes={"tip": [Tip.TipStatus.NEW, Tip.TipStatus.CONVERTED]})
+            _convert_tip(actor, tip, claim)
     return claim
+
+
+def _lock_new_tip(tip: Tip) -> Tip:
+    tip = lock_row(Tip, tip.pk, "This tip no longer exists.")
+    if tip.status != Tip.TipStatus.NEW:
+        raise WrongState("This tip has already been handled.")
+    return tip
+
+
+def _convert_tip(actor, tip: Tip, claim: Claim) -> None:
+    """The reader's tip became (or joined) this claim."""
+    tip.status, tip.claim = Tip.TipStatus.CONVERTED, claim
+    tip.save(update_fields=["status", "claim"])
+    record_event(actor=actor, claim=claim, action="tip_converted", comment=tip.text[:200],
+                 changes={"tip": [Tip.TipStatus.NEW, Tip.TipStatus.CONVERTED]})
 
 
 def claim_update(*, claim_id: int, actor, version: int | None, data: dict[str, Any]) -> Claim:
@@ -154,13 +164,7 @@ def appearance_add(*, claim_id: int, actor, quote: str, speaker: Speaker, source
                      changes={"appearance": [None, _describe(appearance)]},
                      comment="" if accepted else "Waiting for an editor to accept it.")
         if tip is not None:
-            tip = lock_row(Tip, tip.pk, "This tip no longer exists.")
-            if tip.status != Tip.TipStatus.NEW:
-                raise WrongState("This tip has already been handled.")
-            tip.status, tip.claim = Tip.TipStatus.CONVERTED, claim
-            tip.save(update_fields=["status", "claim"])
-            record_event(actor=actor, claim=claim, action="tip_converted", comment=tip.text[:200],
-                         changes={"tip": [Tip.TipStatus.NEW, Tip.TipStatus.CONVERTED]})
+            _convert_tip(actor, _lock_new_tip(tip), claim)
     return appearance
 
 
