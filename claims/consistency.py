@@ -31,9 +31,18 @@ class PastRuling:
         return f"reason_{self.claim.pk}"
 
 
-def conflicting_rulings(claim: Claim, verdict: Verdict | None = None) -> list[PastRuling]:
+def ruling_candidates(claim: Claim) -> list:
+    """Published verdicts and archive records on claims like this one: "Past rulings", and what
+    the gate compares with."""
+    from claims.matching import find_similar
+
+    return find_similar(f"{claim.quote} {claim.claim_checked}".strip(), exclude_id=claim.pk, limit=10)
+
+
+def conflicting_rulings(claim: Claim, verdict: Verdict | None = None, candidates: list | None = None
+                        ) -> list[PastRuling]:
     """Past rulings on matching claims whose rating differs from this verdict's."""
-    from claims.matching import find_similar, similarity
+    from claims.matching import similarity
 
     if verdict is None:
         verdict = Verdict.objects.filter(claim=claim).select_related("rating").first()
@@ -41,7 +50,7 @@ def conflicting_rulings(claim: Claim, verdict: Verdict | None = None) -> list[Pa
         return []
     text = f"{claim.quote} {claim.claim_checked}".strip()
     found = []
-    for match in find_similar(text, exclude_id=claim.pk, limit=10):
+    for match in ruling_candidates(claim) if candidates is None else candidates:
         past = getattr(match.claim, "verdict", None)
         # Archive ratings that are not on our scale never trigger the gate: there is nothing to compare.
         if past is None or past.rating is None or past.rating.pk == verdict.rating_id:

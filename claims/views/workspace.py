@@ -73,10 +73,13 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
     evidence = Evidence.objects.filter(claim=claim).order_by("position", "id")
 
     @functools.cache
-    def past_rulings():
-        from claims.matching import find_similar
+    def candidates():
+        from claims.consistency import ruling_candidates
 
-        return find_similar(f"{claim.quote} {claim.claim_checked}", exclude_id=claim.pk, limit=5)
+        return ruling_candidates(claim)
+
+    def past_rulings():
+        return candidates()[:5]
 
     @functools.cache
     def conflicts():
@@ -84,7 +87,7 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
 
         if claim.status not in ("researching", "in_review"):
             return []
-        return conflicting_rulings(claim, verdict)
+        return conflicting_rulings(claim, verdict, candidates())
 
     @functools.cache
     def comparisons():
