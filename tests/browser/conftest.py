@@ -115,3 +115,21 @@ def open_as(browser, live_server):
             settle(page)
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def people():
+    """A journalist and two editors, each to be signed in with ``open_as``."""
+    from django.contrib.auth.models import Group
+
+    from claims.setup import EDITORS, JOURNALISTS
+    from tests import factories
+
+    journalists, editors = Group.objects.get(name=JOURNALISTS), Group.objects.get(name=EDITORS)
+    return {
+        "journalist": factories.UserFactory(username="amira", first_name="Amira", last_name="Khan",
+                                            groups=[journalists]),
+        "editor": factories.UserFactory(username="tom", first_name="Tom", last_name="Hughes", groups=[editors]),
+        "editor2": factories.UserFactory(username="grace", first_name="Grace", last_name="Okafor",
+                                         groups=[editors]),
+    }

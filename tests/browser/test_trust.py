@@ -9,13 +9,11 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from claims import services
 from claims.models import Claim, ConsistencyNote, ReviewVote, Speaker, Status
-from claims.setup import EDITORS, JOURNALISTS
 from tests import factories
 from tests.factories import rating
 
@@ -25,18 +23,6 @@ LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
 BUS_FARES = "Exampleton has cut bus fares by half for every pensioner since the spring budget."
-
-
-@pytest.fixture
-def people():
-    journalists, editors = Group.objects.get(name=JOURNALISTS), Group.objects.get(name=EDITORS)
-    return {
-        "journalist": factories.UserFactory(username="amira", first_name="Amira", last_name="Khan",
-                                            groups=[journalists]),
-        "editor": factories.UserFactory(username="tom", first_name="Tom", last_name="Hughes", groups=[editors]),
-        "editor2": factories.UserFactory(username="grace", first_name="Grace", last_name="Okafor",
-                                         groups=[editors]),
-    }
 
 
 @pytest.fixture

@@ -6,28 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from claims import services
 from claims.models import Claim, Correction, Verdict
-from claims.setup import EDITORS, JOURNALISTS
 from tests import factories
 from tests.factories import rating
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def people():
-    journalists, editors = Group.objects.get(name=JOURNALISTS), Group.objects.get(name=EDITORS)
-    return {
-        "journalist": factories.UserFactory(username="amira", first_name="Amira", last_name="Khan",
-                                            groups=[journalists]),
-        "editor": factories.UserFactory(username="tom", first_name="Tom", last_name="Hughes", groups=[editors]),
-        "editor2": factories.UserFactory(username="grace", first_name="Grace", last_name="Okafor",
-                                         groups=[editors]),
-    }
 
 
 @pytest.fixture
