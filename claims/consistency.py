@@ -62,12 +62,6 @@ def conflicting_rulings(claim: Claim, verdict: Verdict | None = None, candidates
     return found
 
 
-def statements_from(data, rulings: list[PastRuling]) -> dict[int, dict]:
-    """What the person said about each ruling, from the posted form."""
-    return {r.claim.pk: {"relation": (data.get(r.field) or "").strip(),
-                         "reason": (data.get(r.reason_field) or "").strip()[:5000]} for r in rulings}
-
-
 def statement_errors(rulings: list[PastRuling], statements: dict[int, dict]) -> dict[str, list[str]]:
     """Errors next to each ruling's fields: a choice for each, and a reason when it differs."""
     errors: dict[str, list[str]] = {}

@@ -61,11 +61,6 @@ ACTIONS: dict[str, str] = {
     "archive_imported": "imported archive records",
 }
 
-# Changes to a public check readers can see after publication: they date the page's "Updated".
-REVISIONS = frozenset({"corrected", "speaker_updated", "speaker_merged", "source_updated", "topic_updated",
-                       "appearance_accepted", "appearance_added", "merged_in"})
-
-
 def invalidate_public_pages_on_commit() -> None:
     """Every worker drops its cached public pages once this transaction commits."""
     from claims.public_cache import bump_generation

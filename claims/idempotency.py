@@ -32,20 +32,20 @@ def new_token() -> str:
 
 
 @dataclass
-class Submission:
+class FormSubmission:
     first: bool
     object_id: int | None
     url: str
 
 
-def submit_once(request: HttpRequest, create: Callable[[], tuple[int | None, str]]) -> Submission:
+def submit_once(request: HttpRequest, create: Callable[[], tuple[int | None, str]]) -> FormSubmission:
     """Run ``create`` (returning the new object's id and the address to go to next) once per token.
 
     A request without a valid token (a form from elsewhere, a script) simply creates."""
     token = request.POST.get("form_token", "")
     if not TOKEN.fullmatch(token) or not request.user.is_authenticated:
         object_id, url = create()
-        return Submission(True, object_id, url)
+        return FormSubmission(True, object_id, url)
     from claims.models import FormToken
 
     with transaction.atomic():
@@ -54,7 +54,7 @@ def submit_once(request: HttpRequest, create: Callable[[], tuple[int | None, str
             claimed = cursor.fetchone()
         if claimed is None:
             done = FormToken.objects.filter(user=request.user, key=token).values("object_id", "url").first() or {}
-            return Submission(False, done.get("object_id"), done.get("url", ""))
+            return FormSubmission(False, done.get("object_id"), done.get("url", ""))
         object_id, url = create()
         FormToken.objects.filter(pk=claimed[0]).update(object_id=object_id, url=url[:2000])
-        return Submission(True, object_id, url)
+        return FormSubmission(True, object_id, url)
