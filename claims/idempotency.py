@@ -27,6 +27,15 @@ ON CONFLICT (user_id, key) DO NOTHING RETURNING id
 """  # noqa: S105 - SQL, not a secret
 
 
+class Refused(Exception):
+    """Raised inside ``create`` to answer without creating (the form is invalid): the token is
+    released with the transaction, so the corrected form can be sent again with it."""
+
+    def __init__(self, response):
+        super().__init__("refused")
+        self.response = response
+
+
 def new_token() -> str:
     return uuid.uuid4().hex
 
@@ -41,7 +50,10 @@ class FormSubmission:
 def submit_once(request: HttpRequest, create: Callable[[], tuple[int | None, str]]) -> FormSubmission:
     """Run ``create`` (returning the new object's id and the address to go to next) once per token.
 
-    A request without a valid token (a form from elsewhere, a script) simply creates."""
+    A request without a valid token (a form from elsewhere, a script) simply creates. Validate the
+    form inside ``create`` (raising ``Refused``) when its validity depends on what the first
+    submission saves, such as a unique name: a resent form then waits for the first and is led to
+    what it made, instead of being told the name is taken."""
     token = request.POST.get("form_token", "")
     if not TOKEN.fullmatch(token) or not request.user.is_authenticated:
         object_id, url = create()

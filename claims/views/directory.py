@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims import permissions, services
 from claims.forms import MergeSpeakersForm, RatingForm, SourceForm, SpeakerForm, TopicForm
-from claims.idempotency import submit_once
+from claims.idempotency import Refused, submit_once
 from claims.models import Rating, Source, Speaker, Tip, Topic
 from claims.views.common import page_or_fragment, see_other
 from claims.views.decorators import desk_required
@@ -133,20 +133,25 @@ def topic_edit(request: HttpRequest, topic_id: int | None = None) -> HttpRespons
     permissions.require(request.user, "topic_edit")
     topic = get_object_or_404(Topic, pk=topic_id) if topic_id else None
     form = TopicForm(request.POST or None, instance=Topic.objects.get(pk=topic.pk) if topic else None)
-    if request.method == "POST":
-        if form.is_valid():
-            def save():
-                made = services.topic_save(actor=request.user, name=form.cleaned_data["name"], topic_id=topic_id)
-                messages.success(request, "Topic saved.")
-                return made.pk, reverse("desk:topics")
+    if request.method == "GET":
+        return render(request, "desk/topic_form.html", {"form": form, "topic": topic})
 
-            if topic_id:
-                save()
-            else:
-                submit_once(request, save)
-            return see_other("desk:topics")
-        return render(request, "desk/topic_form.html", {"form": form, "topic": topic}, status=422)
-    return render(request, "desk/topic_form.html", {"form": form, "topic": topic})
+    def save():
+        # Validated once the token is taken: a resent form finds the first one's topic, not a clash.
+        if not form.is_valid():
+            raise Refused(render(request, "desk/topic_form.html", {"form": form, "topic": topic}, status=422))
+        made = services.topic_save(actor=request.user, name=form.cleaned_data["name"], topic_id=topic_id)
+        messages.success(request, "Topic saved.")
+        return made.pk, reverse("desk:topics")
+
+    try:
+        if topic_id:
+            save()
+        else:
+            submit_once(request, save)
+    except Refused as refused:
+        return refused.response
+    return see_other("desk:topics")
 
 
 @require_http_methods(["GET", "POST"])
