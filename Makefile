@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml
 .env:
 	@printf '# Written by make for this checkout: manage.py reads it; servers never do.\nFACTCHECK_ENV=development\n' > .env
 
+# The development database is migrated too, so the README's manage.py commands run as written
+# after `make test` as well as after `make run`.
 setup: $(STAMP) .env
+	$(BIN)/python manage.py migrate --verbosity 0
 
 # Absolute links (canonical, share, JSON-LD, embed, mail) follow the port the demo serves on.
 run: setup

@@ -66,9 +66,12 @@ def test_it_runs_the_readme_command_as_written(command, sandbox):
     # it was (the benchmark database named in the README gets a name of its own too).
     env.update(assignments)
     env["FACTCHECK_DB_NAME"] = f"readme_{assignments.get('FACTCHECK_DB_NAME', 'commands')}"
-    migrate = subprocess.run([sys.executable if not PYTHON.exists() else str(PYTHON), "manage.py", "migrate",
-                              "--verbosity", "0"], cwd=sandbox, env=env, capture_output=True, text=True, timeout=300)
-    assert migrate.returncode == 0, migrate.stderr[-2000:]
+    if "FACTCHECK_DB_NAME" not in assignments:
+        # What `make` does to the development database before anyone types a command (setup migrates
+        # it); a database the command names itself is left as the command finds it.
+        migrate = subprocess.run([str(PYTHON), "manage.py", "migrate", "--verbosity", "0"], cwd=sandbox, env=env,
+                                 capture_output=True, text=True, timeout=300)
+        assert migrate.returncode == 0, migrate.stderr[-2000:]
     result = subprocess.run(words, cwd=sandbox, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, (command, result.stdout[-2000:], result.stderr[-2000:])
     assert "Traceback" not in result.stderr

@@ -47,7 +47,10 @@ class Command(BaseCommand):
                             help="fill a database that also holds claims this command did not make")
 
     def handle(self, *args, count, seed, yes, **options):
+        from django.core.management import call_command
         from django.db import connection
+
+        call_command("migrate", verbosity=0)  # a database of its own is usually a new one
 
         # Generated claims are published: on the demo's or a newsroom's database the public site
         # would serve them. Use a database of their own (FACTCHECK_DB_NAME=bench).
