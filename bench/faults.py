@@ -1,6 +1,6 @@
 """Faults survived: a database restarted and a cache stopped while gunicorn serves a steady load.
 
-    .venv/bin/python bench/faults.py            # both; --only postgres or --only redis
+    .venv/bin/python bench/faults.py            # all three; --only postgres, redis or embedded
 
 Starts its own servers and leaves the machine's alone: a PostgreSQL cluster of its own (initdb and
 postgres from the machine's server binaries, run as the ``postgres`` user, on port 55432 in a
@@ -12,6 +12,10 @@ request reaches the database or the cache).
   down; the figure is how long after its return every request answers 200 again.
 - Redis (as ``CACHE_URL``): stopped after 4 s for 4 s. Public pages must keep answering 200
   (rendered uncached), and a desk write made while it is down must be saved without an error.
+- The embedded PostgreSQL (no ``DATABASE_URL``, a data folder of its own): ``make run`` serves it,
+  and its postmaster is killed with SIGKILL after 4 s. Requests must answer 503 with a clear page,
+  never a traceback; after ``make run`` is stopped, the next ``make run`` must start cleanly and
+  still hold a write committed before the kill.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 PG_BIN = next((p for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
-PG_PORT, REDIS_PORT, WEB_PORT = 55432, 6391, 8811
+PG_PORT, REDIS_PORT, WEB_PORT, RUN_PORT = 55432, 6391, 8811, 8812
 
 
 def as_postgres(*command: str, **kwargs) -> subprocess.CompletedProcess:
@@ -80,8 +84,10 @@ def serve(env: dict) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def load(paths: list[str], seconds: float, events: list[tuple[float, Callable]]) -> list[tuple[float, int]]:
-    """4 threads asking for pages for ``seconds``; ``events`` run at their times (s from the start)."""
+def load(paths: list[str], seconds: float, events: list[tuple[float, Callable]],
+         port: int = WEB_PORT, bodies: dict | None = None) -> list[tuple[float, int]]:
+    """4 threads asking for pages for ``seconds``; ``events`` run at their times (s from the start).
+    ``bodies``, when given, keeps one answer's text for each status seen."""
     results: list[tuple[float, int]] = []
     start = time.monotonic()
     stop = start + seconds
@@ -90,13 +96,16 @@ def load(paths: list[str], seconds: float, events: list[tuple[float, Callable]])
         i = 0
         while time.monotonic() < stop:
             i += 1
-            url = f"http://127.0.0.1:{WEB_PORT}{paths[i % len(paths)]}?load={n}-{i}"
+            url = f"http://127.0.0.1:{port}{paths[i % len(paths)]}?load={n}-{i}"
             try:
-                status = urllib.request.urlopen(url, timeout=5).status
+                answer = urllib.request.urlopen(url, timeout=5)
+                status = answer.status
             except urllib.error.HTTPError as error:
-                status = error.code
+                answer, status = error, error.code
             except OSError:
-                status = 0
+                answer, status = None, 0
+            if bodies is not None and answer is not None and status not in bodies:
+                bodies[status] = answer.read().decode("utf-8", "replace")
             results.append((time.monotonic() - start, status))
             time.sleep(0.02)
 
@@ -210,9 +219,88 @@ def redis_stopped(base_env: dict) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def make_run(env: dict) -> subprocess.Popen:
+    """``make run`` in a process group of its own, once it answers."""
+    server = subprocess.Popen(["make", "run", f"PORT={RUN_PORT}"], cwd=ROOT, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{RUN_PORT}/robots.txt", timeout=2)
+            return server
+        except OSError as error:
+            if server.poll() is not None:
+                raise RuntimeError("make run stopped before it served") from error
+            time.sleep(0.1)
+    raise RuntimeError("make run did not serve")
+
+
+def stop_make_run(server: subprocess.Popen) -> int:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        return server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        return server.wait()
+
+
+def shell(env: dict, code: str) -> str:
+    done = subprocess.run([str(PYTHON), "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode or not done.stdout.strip():
+        return f"failed: {done.stderr.strip()[-300:]}"
+    return done.stdout.strip().splitlines()[-1]
+
+
+def embedded_killed(base_env: dict) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="faults-embedded-"))
+    env = {**base_env, "FACTCHECK_DATA_DIR": str(folder / "pgdata")}
+    env.pop("DATABASE_URL", None)
+    server = None
+    try:
+        server = make_run(env)
+        # A write committed before the kill: a reader's tip, counted again after the restart.
+        mark = "Written just before the database was killed."
+        shell(env, "from claims.models import Tip; "
+                   f"Tip.objects.create(text={mark!r}, url='https://example.org/killed')")
+        postmaster = int((folder / "pgdata" / "postmaster.pid").read_text().split()[0])
+        stamps, bodies = {}, {}
+
+        def kill():
+            stamps["down"] = time.monotonic()
+            os.kill(postmaster, signal.SIGKILL)
+
+        started = time.monotonic()
+        results = load(["/", "/speakers/", "/corrections/"], 10, [(4, kill)], port=RUN_PORT, bodies=bodies)
+        down = stamps["down"] - started
+        before = [s for t, s in results if t < down]
+        after = [s for t, s in results if t >= down + 0.5]  # requests already inside the kill may still finish
+        page = bodies.get(503, "")
+        stop_code = stop_make_run(server)
+        server = None
+        restarted = time.monotonic()
+        server = make_run(env)
+        start_s = time.monotonic() - restarted
+        status = urllib.request.urlopen(f"http://127.0.0.1:{RUN_PORT}/", timeout=10).status
+        kept = shell(env, f"from claims.models import Tip; print(Tip.objects.filter(text={mark!r}).count())")
+        summary = {
+            "before_ok": sum(s == 200 for s in before), "before": len(before),
+            "after_kill_503": sum(s == 503 for s in after), "after_kill": len(after),
+            "after_kill_statuses": sorted(set(after)),
+            "503_page_says": "try again" in page.lower(),
+            "traceback_in_any_answer": any("Traceback" in body for body in bodies.values()),
+            "make_run_exit_on_sigterm": stop_code, "next_make_run_serves_s": round(start_s, 1),
+            "home_after_restart": status, "write_before_kill_kept": kept,
+        }
+        print(f"Embedded PostgreSQL killed with SIGKILL under make run: {summary}")
+    finally:
+        if server:
+            stop_make_run(server)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", choices=("postgres", "redis"))
+    parser.add_argument("--only", choices=("postgres", "redis", "embedded"))
     args = parser.parse_args()
     env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
     env.update(FACTCHECK_ENV="development", LOG_LEVEL="ERROR", CONN_MAX_AGE="60")
@@ -226,6 +314,8 @@ def main() -> None:
             print("redis-server is not on this machine: skipped.")
         else:
             redis_stopped(env)
+    if args.only in (None, "embedded"):
+        embedded_killed(env)
 
 
 if __name__ == "__main__":
