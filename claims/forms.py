@@ -390,10 +390,19 @@ class SuggestForm(forms.Form):
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
 
+# An article pasted or fetched for intake, in characters: the longest news story is a small part of
+# it, and the results form carries the text back, so it must stay within the desk's 1 MB body limit
+# (multipart keeps it as UTF-8: at most 4 bytes a character, 3 for most scripts).
+ARTICLE_MAX_CHARS = 200_000
+
+
 class IntakeForm(DeskForm):
-    article_text = forms.CharField(label="Article text", required=False, max_length=2_000_000,
-                                   widget=forms.Textarea(attrs={"rows": 12}), strip=False,
-                                   help_text="Paste the article, or give its address below.")
+    article_text = forms.CharField(
+        label="Article text", required=False, max_length=ARTICLE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 12}), strip=False,
+        help_text="Paste the article, or give its address below.",
+        error_messages={"max_length": f"This is longer than the desk reads at once ({ARTICLE_MAX_CHARS:,} "
+                                      "characters, about 30,000 words): paste it in parts, or give its URL."})
     article_url = HttpURLField(label="Article URL", max_length=2000, required=False,
                                help_text="Fetched by the server (public web addresses only).")
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import resolve_url
+from django.template import loader
 from django_htmx.http import HttpResponseClientRedirect
 
 from claims.textnorm import drop_controls, has_controls
@@ -66,3 +67,26 @@ class ResponseHeadersMiddleware:
         if request.path.startswith(PRIVATE_PREFIXES):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+class RequestSizeMiddleware:
+    """A form larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` answers 413 with a page that says what
+    happened (nothing saved, how to send less), before anything reads the body: Django would
+    otherwise answer a bare 400 from the CSRF check. Views with a smaller limit of their own
+    (``/suggest/``) answer before this limit is reached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and request.method in ("POST", "PUT", "PATCH"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                body = loader.get_template("413.html").render(
+                    {"size_mb": f"{length / 1_048_576:.1f}", "limit_mb": f"{limit / 1_048_576:.0f}"})
+                return HttpResponse(body, status=413)
+        return self.get_response(request)

@@ -339,3 +339,68 @@ def test_it_answers_503_with_a_clear_page_when_the_database_is_gone(client, monk
     assert response["Retry-After"] == "30"
     assert "cannot reach its database" in response.content.decode()
     assert "Traceback" not in response.content.decode()
+
+
+# --- bodies larger than the desk takes ---------------------------------------------------------------
+
+
+def test_it_answers_an_intake_paste_over_1_mb_with_a_page_that_says_so(journalist_client):
+    from claims.models import Claim
+
+    before = Claim.objects.count()
+    response = journalist_client.post("/desk/intake/", {"article_text": "word " * 240_000, "action": "find"})
+    assert response.status_code == 413
+    text = response.content.decode()
+    assert "Too large to send" in text and "Nothing was saved" in text and "give its address" in text
+    assert Claim.objects.count() == before
+
+
+def test_it_answers_any_desk_form_over_1_mb_with_413(journalist_client):
+    from claims.models import Speaker
+
+    response = journalist_client.post("/desk/speakers/new/", {"name": "A" * 1_100_000})
+    assert response.status_code == 413
+    assert Speaker.objects.count() == 0
+
+
+def test_it_refuses_an_article_over_the_intake_limit_next_to_the_field(journalist_client):
+    from claims.forms import ARTICLE_MAX_CHARS
+    from tests.html import parse
+
+    response = journalist_client.post("/desk/intake/", {"article_text": "x" * (ARTICLE_MAX_CHARS + 1),
+                                                        "action": "find"})
+    assert response.status_code == 422
+    field = parse(response).find("textarea", attrs={"name": "article_text"})
+    error = parse(response).find(id=field["aria-describedby"].split()[0])
+    assert "longer than the desk reads at once" in response.content.decode()
+    assert error is not None
+
+
+def test_it_refuses_a_fetched_page_longer_than_the_intake_limit(journalist_client, monkeypatch):
+    from claims import fetch
+    from claims.forms import ARTICLE_MAX_CHARS
+
+    page = fetch.FetchedPage(url="https://example.org/a", final_url="https://example.org/a", content_type="text/plain",
+                             text="y" * (ARTICLE_MAX_CHARS + 10))
+    monkeypatch.setattr(fetch, "fetch", lambda url: page)
+    response = journalist_client.post("/desk/intake/", {"article_url": "https://example.org/a", "action": "find"})
+    assert response.status_code == 422
+    assert "paste the article&#x27;s text instead" in response.content.decode()
+
+
+def test_the_intake_forms_send_text_as_utf_8_multipart(journalist_client):
+    from tests.html import parse
+
+    response = journalist_client.post("/desk/intake/", {"article_text": 'Dana Whitfield said: "More than 48,000 '
+                                                                        'people crossed the Channel last year."',
+                                                        "action": "find"})
+    forms = parse(response).find_all("form", attrs={"action": "/desk/intake/"})
+    assert len(forms) == 2
+    assert all(form.get("enctype") == "multipart/form-data" for form in forms)
+
+
+def test_the_desk_has_a_place_to_say_a_request_failed(journalist_client):
+    from tests.html import parse
+
+    box = parse(journalist_client.get("/desk/")).find(id="request-error")
+    assert box is not None and box.get("role") == "alert" and box.has_attr("hidden")

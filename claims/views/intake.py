@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from claims import permissions
 from claims.errors import DuplicateClaim, Invalid
-from claims.forms import IntakeForm
+from claims.forms import ARTICLE_MAX_CHARS, IntakeForm
 from claims.intake import decisions_from, find_candidates, log_candidates
 from claims.matching import find_duplicates
 from claims.views.common import page_or_fragment, posted_text, see_other
@@ -34,6 +34,10 @@ def _fetch_text(form: IntakeForm) -> tuple[str, str, str]:
             return "", url, ""
         is_html = "html" in page.content_type
         text = html_to_text(page.text) if is_html else page.text
+        if len(text) > ARTICLE_MAX_CHARS:
+            form.add_error("article_url", f"This page holds more text than the desk reads at once "
+                                          f"({ARTICLE_MAX_CHARS:,} characters): paste the article's text instead.")
+            return "", url, ""
         title = _title_of(page.text) if is_html else ""
         url = page.final_url
     return text, url, title
@@ -69,7 +73,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 
 def _log(request: HttpRequest) -> HttpResponse:
-    text = posted_text(request, "text", 2_000_000)
+    text = posted_text(request, "text", ARTICLE_MAX_CHARS)
     picks = [int(p) for p in request.POST.getlist("pick") if p.isdigit()]
     url = posted_text(request, "source_url", 2000)
     if url and not url.startswith(("http://", "https://")):

@@ -41,6 +41,37 @@
     }
   });
 
+  // A request htmx does not swap in (refused, too large, failed) or could not send: say so
+  // above the page, in the server's own words when it gave a page, instead of nothing at all.
+  function showRequestError(text) {
+    var box = document.getElementById("request-error");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function () {
+    var box = document.getElementById("request-error");
+    if (box) box.hidden = true;
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var said = "";
+    try {
+      var page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+      var first = page.querySelector("main p, body p");
+      said = first ? first.textContent.trim() : "";
+    } catch (error) {
+      said = "";
+    }
+    showRequestError(said || "That did not go through (error " + xhr.status + "). Please try again.");
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    showRequestError("The desk could not be reached: check your connection, then try again.");
+  });
+
   // After a swap, put focus somewhere sensible: the element marked autofocus, else the
   // first field with an error.
   document.addEventListener("htmx:afterSettle", function (event) {
