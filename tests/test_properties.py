@@ -131,3 +131,52 @@ def test_it_never_answers_a_desk_form_with_a_500(editor_client, form, values):
     assert response.status_code < 500, (form, response.status_code)
     if response.status_code >= 400:
         assert snapshot() == before
+
+
+# Forms that act on a claim in a given state, with the fields they read. A valid base is sent with
+# the hostile values laid over it, so that the search reaches past the first required field.
+STATE_FORMS = {
+    "verdict": ("researching", "/desk/claims/{claim}/verdict/", ("conclusion", "analysis", "rating", "version"),
+                {"conclusion": "It is false.", "analysis": "Because."}),
+    "claim edit": ("researching", "/desk/claims/{claim}/edit/",
+                   ("quote", "claim_checked", "speaker", "source_url", "date_said", "topics", "version"),
+                   {"quote": "We built 300,000 homes.", "speaker": "Dana Whitfield"}),
+    "submit": ("researching", "/desk/claims/{claim}/submit/", ("comment",), {}),
+    "request changes": ("in_review", "/desk/claims/{claim}/request-changes/", ("comment",), {}),
+    "correct": ("published", "/desk/claims/{claim}/correct/",
+                ("correction-kind", "correction-note", "correction-quote", "correction-claim_checked",
+                 "correction-rating", "correction-conclusion", "correction-analysis", "correction-evidence_url",
+                 "correction-evidence_title", "correction-evidence_stance", "correction-evidence_passage"),
+                {"correction-kind": "update", "correction-note": "Updated with the new figures."}),
+    "retract": ("published", "/desk/claims/{claim}/retract/", ("comment",), {}),
+    "new rating": (None, "/desk/ratings/", ("label", "value", "definition", "colour"),
+                   {"label": "Unproven", "colour": "#555555"}),
+    "rating edit": (None, "/desk/ratings/{rating}/", ("label", "value", "definition", "colour"),
+                    {"label": "Unproven", "colour": "#555555"}),
+    "inline speaker": (None, "/desk/speakers/add/", ("name", "role", "affiliation"), {"name": "Rob Kettering"}),
+    "speaker merge": (None, "/desk/speakers/merge/", ("keep", "merge"), {}),
+    "evidence edit": ("researching", "/desk/evidence/{evidence}/edit/",
+                      ("url", "title", "publisher", "published_on", "passage", "stance", "note"),
+                      {"url": "https://example.org/figures", "title": "Figures", "stance": "context"}),
+    "note reply": ("researching", "/desk/notes/{note}/reply/", ("body",), {"body": "Agreed."}),
+}
+
+
+@pytest.mark.parametrize("form", list(STATE_FORMS))
+@given(values=st.lists(HOSTILE, min_size=1, max_size=6))
+def test_it_never_answers_a_workflow_or_settings_form_with_a_500(editor_client, form, values):
+    state, url, fields, base = STATE_FORMS[form]
+    from claims.models import Rating
+
+    claim = factories.ClaimFactory(**{state or "researching": True})
+    evidence = factories.EvidenceFactory(claim=claim)
+    note = factories.AnnotationFactory(claim=claim)
+    rating = Rating.objects.order_by("pk").first()
+    data = dict(base)
+    data.update({fields[i % len(fields)]: value.encode("utf-8", "replace").decode() for i, value in enumerate(values)})
+    before = snapshot()
+    response = editor_client.post(url.format(claim=claim.pk, evidence=evidence.pk, note=note.pk, rating=rating.pk),
+                                  data)
+    assert response.status_code < 500, (form, response.status_code)
+    if response.status_code >= 400:
+        assert snapshot() == before, form
