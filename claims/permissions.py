@@ -127,7 +127,7 @@ def require(user, action: str, claim=None) -> None:
             raise SelfApprovalDenied(FOUR_EYES[action])
         return
     if not (_allowed_roles(action) & roles_of(user)):
-        raise PermissionDenied(DENIED.get(action, f"You may not {action.replace('_', ' ')}."))
+        raise PermissionDenied(DENIED.get(action, "You do not have permission to do that."))
     if claim is None:
         raise WrongState("This needs a claim.")
     if getattr(claim, "imported", False):
@@ -148,8 +148,35 @@ FOUR_EYES = {
 # What counts as writing the verdict: its rating, conclusion and analysis, and its evidence.
 VERDICT_WRITES = ("verdict_saved", "submitted", "evidence_added", "evidence_updated", "evidence_removed",
                   "evidence_moved")
+# What a refusal says, in the sentence a colleague would use.
+DESK_ONLY = "Only journalists and editors can {}."
 DENIED = {
+    "desk_view": DESK_ONLY.format("use the desk"),
+    "claim_create": DESK_ONLY.format("log claims"),
+    "claim_view": DESK_ONLY.format("open claims on the desk"),
+    "claim_edit": DESK_ONLY.format("edit a claim"),
+    "evidence_edit": DESK_ONLY.format("change a claim's evidence"),
+    "verdict_edit": DESK_ONLY.format("write a verdict"),
+    "annotate": DESK_ONLY.format("add notes"),
+    "reply_log": DESK_ONLY.format("log a right of reply"),
+    "assign_self": DESK_ONLY.format("take a claim"),
+    "assign": "Only editors can assign claims to other people.",
+    "submit": DESK_ONLY.format("submit a verdict for review"),
+    "approve": "Only editors can approve a verdict.",
+    "request_changes": "Only editors can send a verdict back for changes.",
+    "correct": "Only editors can correct a published fact-check.",
+    "retract": "Only editors can retract a published fact-check.",
+    "dismiss": "Only editors can dismiss a claim.",
+    "reopen": "Only editors can reopen a dismissed claim.",
+    "appearance_add": DESK_ONLY.format("add an appearance"),
+    "appearance_accept": "Only editors can accept an appearance on a published fact-check.",
+    "merge": "Only editors can merge claims.",
+    "tip_manage": DESK_ONLY.format("handle readers' tips"),
+    "speaker_edit": DESK_ONLY.format("edit speakers"),
+    "source_edit": DESK_ONLY.format("edit sources"),
+    "topic_edit": DESK_ONLY.format("edit topics"),
     "public_record_edit": "Only editors can change what a published fact-check shows.",
+    "speaker_merge": "Only editors can merge speakers.",
     "ratings_manage": "Only editors can manage the rating scale.",
 }
 

@@ -16,3 +16,4 @@ urlpatterns = [
     path("", include("claims.urls.public")),
 ]
 handler500 = "claims.views.errors.server_error"
+handler403 = "claims.views.errors.permission_denied"

@@ -15,6 +15,7 @@ from claims.forms import MergeSpeakersForm, RatingForm, SourceForm, SpeakerForm,
 from claims.idempotency import Refused, submit_once
 from claims.models import Rating, Source, Speaker, Tip, Topic
 from claims.views.common import page_or_fragment, see_other
+from claims.views.confirm import confirm_first
 from claims.views.decorators import desk_required
 
 
@@ -28,6 +29,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @desk_required
+@confirm_first("Dismiss tip", "Dismiss this tip? It leaves the list of new tips.")
 def tip_dismiss(request: HttpRequest, tip_id: int) -> HttpResponse:
     tip = get_object_or_404(Tip, pk=tip_id)
     services.tip_dismiss(tip_id=tip.pk, actor=request.user)
@@ -184,8 +186,19 @@ def rating_edit(request: HttpRequest, rating_id: int) -> HttpResponse:
     return render(request, "desk/rating_form.html", {"form": form, "rating": rating})
 
 
+def _rating_asks(request, rating_id: int, action: str) -> str | None:
+    return {"retire": "Retire", "delete": "Delete"}.get(action)
+
+
+def _rating_question(request, rating_id: int, action: str) -> str:
+    label = Rating.objects.filter(pk=rating_id).values_list("label", flat=True).first() or "this rating"
+    return {"retire": f"Retire “{label}”? New verdicts can no longer use it.",
+            "delete": f"Delete “{label}”? It leaves the scale for good."}[action]
+
+
 @require_POST
 @desk_required
+@confirm_first(_rating_asks, _rating_question)
 def rating_action(request: HttpRequest, rating_id: int, action: str) -> HttpResponse:
     permissions.require(request.user, "ratings_manage")
     rating = get_object_or_404(Rating, pk=rating_id)

@@ -21,3 +21,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
     return django_server_error(request)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A refusal in a sentence people say; on the desk, inside the desk's own layout with its
+    navigation and a way back."""
+    from django.shortcuts import render
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from claims import permissions
+
+    message = str(exception or "") or "You do not have permission to do that."
+    user = getattr(request, "user", None)
+    on_desk = request.path.startswith("/desk/") and user is not None and bool(permissions.roles_of(user))
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or back.endswith(request.path):
+        back = ""
+    template = "desk/403.html" if on_desk else "403.html"
+    return render(request, template, {"message": message, "back": back}, status=403)

@@ -72,6 +72,33 @@
     showRequestError("The desk could not be reached: check your connection, then try again.");
   });
 
+  // Destructive actions ask first: a form carrying confirmed=no opens the confirmation dialog,
+  // whose confirming button repeats the action's name; confirming sends the form with
+  // confirmed=yes (through htmx when the form uses it). Without JavaScript the server asks.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var flag = form && form.querySelector ? form.querySelector('input[name="confirmed"]') : null;
+    if (!flag || flag.value !== "no") return;
+    var dialog = document.getElementById("confirm-dialog");
+    if (!dialog || typeof dialog.showModal !== "function") return; // the server's page asks instead
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var submitter = event.submitter || form.querySelector("button[type=submit], button:not([type])");
+    var name = submitter ? submitter.textContent.trim() : "Confirm";
+    document.getElementById("confirm-question").textContent =
+      (submitter && submitter.getAttribute("data-confirm")) || (name + "?");
+    document.getElementById("confirm-button").textContent = name;
+    dialog.returnValue = "";
+    dialog.onclose = function () {
+      dialog.onclose = null;
+      if (dialog.returnValue !== "confirm") return;
+      flag.value = "yes";
+      if (submitter && submitter.form === form) form.requestSubmit(submitter); else form.requestSubmit();
+      window.setTimeout(function () { if (flag.isConnected) flag.value = "no"; }, 0);
+    };
+    dialog.showModal();
+  }, true);
+
   // After a swap, put focus somewhere sensible: the element marked autofocus, else the
   // first field with an error.
   document.addEventListener("htmx:afterSettle", function (event) {
