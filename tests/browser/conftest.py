@@ -135,28 +135,16 @@ def people():
     }
 
 
-AXE = HERE.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-
 
 @pytest.fixture
 def axe():
-    """``axe(page, scheme)`` runs axe-core on the page in the given colour scheme ("light" or
-    "dark") and returns its serious and critical violations, colour contrast included, as
-    "rule: target" lines. Skips the test when axe-core is not installed (``make test`` installs it
-    from the npm registry)."""
-    if not AXE.exists():
-        pytest.skip(f"axe-core is not installed at {AXE} (make test installs it with npm)")
-    source = AXE.read_text()
+    """``axe(page, scheme)`` runs axe-core (bundled by axe-playwright-python) on the page in the
+    given colour scheme ("light" or "dark") and returns its serious and critical violations,
+    colour contrast included."""
+    from tests.browser.helpers import serious_violations
 
     def run(page, scheme: str = "light") -> list[str]:
         page.emulate_media(color_scheme=scheme)
-        if page.evaluate("typeof window.axe") == "undefined":
-            page.evaluate(source)  # through the debugger protocol: the page's CSP does not apply
-        result = page.evaluate("""async () => {
-            const r = await window.axe.run(document, {resultTypes: ["violations"]});
-            return r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-                .flatMap(v => v.nodes.map(n => v.id + ": " + n.target.join(" ") + " " + (n.failureSummary || "")));
-        }""")
-        return result
+        return serious_violations(page)
 
     return run
