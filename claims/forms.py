@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import URLValidator
 from django.utils import timezone
 
+from claims import contrast
 from claims.models import Claim, Evidence, Rating, ReplyAttempt, Source, Speaker, Topic
 from claims.textnorm import has_controls
 
@@ -360,7 +361,8 @@ class RatingForm(DeskModelForm):
         fields = ["label", "value", "definition", "colour"]
         labels = {"label": "Label", "value": "Value", "definition": "Definition", "colour": "Colour"}
         help_texts = {"value": "A number for the scale (higher is truer); empty for ratings off the scale.",
-                      "colour": "Hex colour, such as #1b7a3a."}
+                      "colour": "Hex colour, such as #1b7a3a. It must stand out on a white page (3:1); the label "
+                                "is drawn on it in black or white, whichever reads better."}
         widgets = {"definition": forms.Textarea(attrs={"rows": 2}), "colour": ColourInput()}
 
     def __init__(self, *args, **kwargs):
@@ -371,6 +373,16 @@ class RatingForm(DeskModelForm):
         colour = self.cleaned_data["colour"]
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour or ""):
             raise forms.ValidationError("Give a colour as # and six hex digits, such as #1b7a3a.")
+        # Readers see the label drawn on the colour, and the colour against the page (WCAG 1.4.11).
+        # On the dark scheme the rating graphic outlines a colour that is too dark to stand out, so
+        # only the light page, where the public site and most embeds are read, refuses a colour.
+        if not contrast.text_reaches_aa(colour):
+            raise forms.ValidationError("Text cannot be read on this colour: choose one that is darker or lighter.")
+        if not contrast.stands_out(colour, "light"):
+            ratio = contrast.figure(contrast.against_pages(colour)["light"])
+            raise forms.ValidationError(
+                f"This colour is too pale to see on a white page ({ratio}; it needs at least 3:1): "
+                "choose a darker one.")
         return colour
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
@@ -14,6 +15,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -26,6 +28,7 @@ from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating
 from claims.net import client_address
 from claims.public_cache import public_page
 from claims.search import search_query
+from claims.templatetags.ratings import with_rating_scale
 from claims.views.common import page_or_fragment
 
 PER_PAGE = 20
@@ -130,10 +133,20 @@ def claim_page_context(claim: Claim) -> dict:
         "first_appearance": first, "other_appearances": [a for a in appearances if a is not first],
         "differs_notes": notes, "updated_at": updated_at(claim),
         "claim_review_json": seo.json_for_script(review) if review else None,
-        "embed_url": seo.absolute(f"/embed/claims/{claim.slug}/"),
+        "embed_url": seo.absolute(f"/embed/claims/{claim.slug}/"), **embed_snippet(),
+        "rating_scale": getattr(claim, "rating_scale", None),
         "retraction": next((c for c in claim.corrections.all() if c.kind == Correction.Kind.RETRACTION), None),
         "comparisons": comparisons_for(claim, claim.evidence.all()),
     }
+
+
+def embed_snippet() -> dict:
+    """What the embed snippet needs: the resizing script's absolute address, and the origin its
+    messages must come from (SITE_URL's)."""
+    script = static("js/embed.js")
+    parts = urlsplit(settings.SITE_URL)
+    return {"embed_script_url": script if urlsplit(script).netloc else seo.absolute(script),
+            "site_origin": f"{parts.scheme}://{parts.netloc}"}
 
 
 def updated_at(claim: Claim):
@@ -154,7 +167,8 @@ def with_approvals(queryset):
 @require_GET
 @public_page
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    claim = seo.with_scale(with_approvals(Claim.objects.public().with_public_detail())).filter(slug=slug).first()
+    claims = with_rating_scale(seo.with_scale(with_approvals(Claim.objects.public().with_public_detail())))
+    claim = claims.filter(slug=slug).first()
     if claim is None:
         survivor = merged_into(slug)
         if survivor is None:
@@ -181,12 +195,13 @@ def merged_into(slug: str) -> Claim | None:
 @xframe_options_exempt
 def claim_embed(request: HttpRequest, slug: str) -> HttpResponse:
     """A small card other sites may frame: the only route that allows it."""
-    claim = get_object_or_404(Claim.objects.public().with_list_detail(), slug=slug)
-    response = render(request, "public/embed.html", {"claim": claim, "canonical_url":
-                                                     seo.absolute(claim.get_absolute_url())})
+    claim = get_object_or_404(with_rating_scale(Claim.objects.public().with_list_detail()), slug=slug)
+    response = render(request, "public/embed.html", {"claim": claim, "rating_scale": claim.rating_scale,
+                                                     "canonical_url": seo.absolute(claim.get_absolute_url())})
+    # Its own script only (it tells the embedding page the card's height); nothing else.
     response["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
-        "frame-ancestors *")
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors *")
     return response
 
 
