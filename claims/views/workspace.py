@@ -60,6 +60,23 @@ def quote_segments(quote: str, notes) -> list[tuple[str, list[int]]]:
     return [(quote[a:b], [pk for pk, s, e in spans if s <= a and b <= e]) for a, b in itertools.pairwise(points)]
 
 
+def quote_words(quote: str, notes) -> list[dict]:
+    """The quote as words the keyboard can reach one by one: each word with its code point offsets
+    (what the note form takes), its text split into runs with the notes whose span covers them, and
+    the spaces after it (inside the word, so the word list holds nothing but words)."""
+    spans = [(n.pk, n.start, n.end) for n in notes if n.start is not None and not n.detached]
+    found = [m.span() for m in re.finditer(r"\S+", quote)]
+    words = []
+    for index, (start, end) in enumerate(found):
+        # The text a word shows runs to the next word; the first one also takes any leading space.
+        a = 0 if index == 0 else start
+        b = found[index + 1][0] if index + 1 < len(found) else len(quote)
+        cuts = sorted({a, b} | {c for _, s, e in spans for c in (s, e) if a < c < b})
+        parts = [(quote[x:y], [pk for pk, s, e in spans if s <= x and y <= e]) for x, y in itertools.pairwise(cuts)]
+        words.append({"start": start, "end": end, "parts": parts})
+    return words
+
+
 def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
     user = request.user
     verdict = Verdict.objects.filter(claim=claim).select_related("rating").first()
@@ -110,6 +127,7 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
         "appearance_form": AppearanceForm(prefix="appearance"),
         "notes": notes,
         "segments": quote_segments(claim.quote, notes),
+        "words": quote_words(claim.quote, notes),
         "replies": claim.reply_attempts.select_related("logged_by"),
         "events": Event.objects.filter(claim=claim).select_related("actor")[:200],
         "votes": list(ReviewVote.objects.filter(claim=claim).select_related("editor")),
@@ -175,6 +193,9 @@ def _respond(request, claim, fragment: str, *, status: int = 200, event: str | N
     """htmx: the fragment; plain POST: back to the workspace on success, the whole page otherwise."""
     if request.method == "POST" and status == 200 and not wants_fragment(request):
         return see_other(claim.get_desk_url() + (f"#{anchor}" if anchor else ""))
+    if wants_fragment(request):
+        # The swapped region's heading takes the focus (an invalid field first: desk.js).
+        overrides.setdefault("focus", fragment)
     return page_or_fragment(request, TEMPLATE, fragment, workspace_context(request, claim, **overrides),
                             status=status, event=event)
 
@@ -186,7 +207,7 @@ def claim_workspace(request: HttpRequest, claim_id: int) -> HttpResponse:
     permissions.require(request.user, "claim_view", claim)
     fragment = request.GET.get("fragment", "")
     if wants_fragment(request) and fragment in ("history", "workflow", "evidence-panel", "verdict-panel",
-                                                         "numbers-panel", "past-rulings"):
+                                                "numbers-panel", "past-rulings", "quote"):
         return page_or_fragment(request, TEMPLATE, fragment, workspace_context(request, claim))
     return page_or_fragment(request, TEMPLATE, "workspace", workspace_context(request, claim))
 
@@ -508,8 +529,8 @@ def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpRe
         messages.success(request, message)
         return see_other(claim.get_desk_url())
     # A transition changes what every panel may do: reload the workspace's content in place.
-    return page_or_fragment(request, TEMPLATE, "workspace", workspace_context(request, claim, flash=message),
-                            event="claim-changed")
+    return page_or_fragment(request, TEMPLATE, "workspace",
+                            workspace_context(request, claim, flash=message, focus="workspace"), event="claim-changed")
 
 
 @require_POST
