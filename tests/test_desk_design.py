@@ -162,3 +162,33 @@ def test_desk_lists_label_each_cell_for_their_phone_cards(journalist_client, url
     cells = row.find_all("td")
     if len(cells) > 1:
         assert any(cell.get("data-label") for cell in cells[1:])
+
+
+def test_a_journalist_is_refused_before_being_asked_to_delete_a_rating(journalist_client):
+    rating = Rating.objects.order_by("position").last()
+    before = snapshot()
+    response = journalist_client.post(f"/desk/ratings/{rating.pk}/delete/", {"confirmed": "no"})
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_merging_speakers_asks_naming_both_and_then_merges(editor_client):
+    from claims.models import Speaker
+
+    keep, duplicate = factories.SpeakerFactory(name="Dana Whitfield"), factories.SpeakerFactory(name="D. Whitfield")
+    data = {"keep": keep.pk, "duplicate": duplicate.pk, "confirmed": "no"}
+    before = snapshot()
+    response = editor_client.post("/desk/speakers/merge/", data)
+    assert response.status_code == 200
+    assert snapshot() == before
+    soup = parse(response)
+    assert soup.find("h1").get_text(strip=True).startswith("Merge “D. Whitfield” into “Dana Whitfield”?")
+    assert editor_client.post("/desk/speakers/merge/", {**data, "confirmed": "yes"}).status_code == 303
+    assert not Speaker.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_a_journalist_is_refused_a_speaker_merge_without_being_asked(journalist_client):
+    keep, duplicate = factories.SpeakerFactory(), factories.SpeakerFactory()
+    response = journalist_client.post("/desk/speakers/merge/", {"keep": keep.pk, "duplicate": duplicate.pk,
+                                                                 "confirmed": "no"})
+    assert response.status_code == 403

@@ -19,16 +19,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 Label = str | Callable[..., str | None]
 
 
-def confirm_first(action: Label, question: Label | None = None):
+def confirm_first(action: Label, question: Label | None = None, *, permission: str | None = None):
     """Answer the confirmation page when the form says it was not confirmed yet. ``action`` is the
     button's name ("Remove evidence"), or a function of the view's arguments giving it (None: this
-    one does not ask); ``question`` the sentence above the button."""
+    one does not ask); ``question`` the sentence above the button. Someone who may not take the
+    action (``permission``, an action of the permission table) is refused before being asked."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method == "POST" and request.POST.get("confirmed") == "no":
                 name = action(request, *args, **kwargs) if callable(action) else action
+                if name and permission:
+                    from claims import permissions
+
+                    permissions.require(request.user, permission)
                 if name:
                     asked = question(request, *args, **kwargs) if callable(question) else question
                     return confirmation_page(request, name, asked)

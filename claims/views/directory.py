@@ -15,7 +15,7 @@ from claims.forms import MergeSpeakersForm, RatingForm, SourceForm, SpeakerForm,
 from claims.idempotency import Refused, submit_once
 from claims.models import Rating, Source, Speaker, Tip, Topic
 from claims.views.common import page_or_fragment, see_other
-from claims.views.confirm import confirm_first
+from claims.views.confirm import confirm_first, confirmation_page
 from claims.views.decorators import desk_required
 
 
@@ -29,7 +29,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @desk_required
-@confirm_first("Dismiss tip", "Dismiss this tip? It leaves the list of new tips.")
+@confirm_first("Dismiss tip", "Dismiss this tip? It leaves the list of new tips.", permission="tip_manage")
 def tip_dismiss(request: HttpRequest, tip_id: int) -> HttpResponse:
     tip = get_object_or_404(Tip, pk=tip_id)
     services.tip_dismiss(tip_id=tip.pk, actor=request.user)
@@ -87,6 +87,10 @@ def speaker_merge(request: HttpRequest) -> HttpResponse:
         speakers = Speaker.objects.annotate(claim_count=Count("claims")).order_by("name")
         return render(request, "desk/speakers.html", {
             "page": Paginator(speakers, 50).get_page(1), "q": "", "merge_form": form}, status=422)
+    if request.POST.get("confirmed") == "no":
+        keep, duplicate = form.cleaned_data["keep"], form.cleaned_data["duplicate"]
+        return confirmation_page(request, "Merge speakers", f"Merge “{duplicate.name}” into “{keep.name}”? "
+                                                            f"Their claims move to {keep.name}, and the other goes.")
     keep = services.speaker_merge(keep_id=form.cleaned_data["keep"].pk,
                                   duplicate_id=form.cleaned_data["duplicate"].pk, actor=request.user)
     messages.success(request, f"Merged into {keep.name}.")
@@ -198,7 +202,7 @@ def _rating_question(request, rating_id: int, action: str) -> str:
 
 @require_POST
 @desk_required
-@confirm_first(_rating_asks, _rating_question)
+@confirm_first(_rating_asks, _rating_question, permission="ratings_manage")
 def rating_action(request: HttpRequest, rating_id: int, action: str) -> HttpResponse:
     permissions.require(request.user, "ratings_manage")
     rating = get_object_or_404(Rating, pk=rating_id)
