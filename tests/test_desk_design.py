@@ -192,3 +192,9 @@ def test_a_journalist_is_refused_a_speaker_merge_without_being_asked(journalist_
     response = journalist_client.post("/desk/speakers/merge/", {"keep": keep.pk, "duplicate": duplicate.pk,
                                                                  "confirmed": "no"})
     assert response.status_code == 403
+
+
+def test_the_desk_navigation_marks_the_current_page(journalist_client):
+    nav = parse(journalist_client.get("/desk/claims/")).find("nav", attrs={"aria-label": "Main"})
+    assert nav.find("a", string="Claims")["aria-current"] == "page"
+    assert nav.find("a", string="Tips").get("aria-current") is None
