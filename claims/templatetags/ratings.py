@@ -74,7 +74,7 @@ def rating_scale(context) -> list[Step]:
 # generous for bold capitals, and the SVG scales down as a whole where its box is narrower.
 SIZES = {
     "large": {"font": 20, "pill_h": 40, "pad": 16, "seg_w": 48, "seg_h": 14, "gap": 4, "inline": False},
-    "small": {"font": 13, "pill_h": 24, "pad": 10, "seg_w": 16, "seg_h": 8, "gap": 3, "inline": True},
+    "small": {"font": 14, "pill_h": 26, "pad": 10, "seg_w": 18, "seg_h": 10, "gap": 3, "inline": True},
 }
 CHAR_WIDTH = 0.64  # of the font size
 
