@@ -45,6 +45,7 @@ from claims.models import (
 )
 from claims.textnorm import drop_controls
 from claims.views.common import page_or_fragment, posted_text, see_other, wants_fragment
+from claims.views.confirm import confirm_first
 from claims.views.decorators import desk_required
 
 TEMPLATE = "desk/claim_workspace.html"
@@ -282,8 +283,19 @@ def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
     return _respond(request, claim, "evidence-panel", event="evidence-changed", anchor="evidence-panel")
 
 
+def _removal_asks(request: HttpRequest, evidence_id: int) -> str:
+    # Someone who may not remove it is refused before being asked.
+    permissions.require(request.user, "evidence_edit", _evidence(evidence_id).claim)
+    return "Remove evidence"
+
+
+def _removal_question(request: HttpRequest, evidence_id: int) -> str:
+    return f"Remove this evidence: {_evidence(evidence_id).title}?"
+
+
 @require_POST
 @desk_required
+@confirm_first(_removal_asks, _removal_question)
 def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
     item = _evidence(evidence_id)
     claim = services.evidence_remove(evidence_id=item.pk, actor=request.user)

@@ -87,8 +87,10 @@ def test_it_edits_evidence_inline_without_reloading(page: Page, live_server, jou
     page.locator("#evidence-panel").get_by_role("button", name="Save evidence").click()
     expect(page.get_by_role("link", name="Second table, revised")).to_be_visible()
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Remove First table").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Remove this evidence: First table?")
+    dialog.get_by_role("button", name="Remove", exact=True).click()
     expect(rows).to_have_count(2)
 
     page.get_by_role("button", name="Move up Third table").click()
@@ -107,7 +109,10 @@ def test_it_annotates_a_selected_span(page: Page, live_server, journalist_user):
     page.goto(f"{live_server.url}/desk/claims/{claim.pk}/")
     mark_window(page)
     page.evaluate("""() => {
-        const text = document.getElementById('quote-text').firstChild;
+        // The quote is a list of words: find the text that holds "20%".
+        const walker = document.createTreeWalker(document.getElementById('quote-text'), NodeFilter.SHOW_TEXT);
+        let text = walker.nextNode();
+        while (text && !text.data.includes('20%')) text = walker.nextNode();
         const start = text.data.indexOf('20%');
         const range = document.createRange();
         range.setStart(text, start);

@@ -148,6 +148,7 @@ def test_it_merges_a_claim_into_the_one_that_stays(open_as, live_server, people,
     page = open_as(people["editor"])
     page.goto(f"{live_server.url}/desk/claims/{merged.pk}/")
     workflow = page.locator("#workflow")
+    workflow.locator("summary", has_text="Merge").click()  # the claim's number opens in place
     workflow.get_by_label("Merge into claim").fill(str(existing.pk))
     workflow.get_by_role("button", name="Merge", exact=True).click()
 

@@ -53,6 +53,7 @@ def test_it_takes_a_verdict_from_submission_to_a_public_correction(open_as, live
     editor.goto(desk_url)
     expect(editor.get_by_test_id("approvals")).to_have_text("0 of 2 approvals")
     comment = "Say which twelve months the 1,900 figure covers."
+    editor.locator("#workflow summary", has_text="Request changes").click()  # the comment opens in place
     editor.get_by_label("What needs to change").fill(comment)
     editor.get_by_role("button", name="Request changes").click()
     expect(editor.get_by_test_id(status)).to_have_text("Researching")

@@ -45,13 +45,13 @@ def test_it_keeps_the_focus_in_the_changed_region(open_as, live_server, people):
     page = open_workspace(open_as, live_server, people["journalist"], claim)
     page.get_by_role("button", name="Assign to me").click()
     expect(page.get_by_test_id("claim-status")).to_have_text("Researching")
-    page.wait_for_function("document.activeElement && document.activeElement !== document.body")
+    expect(page.locator("#workspace :focus")).to_have_count(1)
     assert active_inside(page, "#workspace")
 
     page.get_by_role("textbox", name="Note").fill("Which summer?")
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_test_id("note")).to_contain_text("Which summer?")
-    page.wait_for_function("document.activeElement && document.activeElement !== document.body")
+    expect(page.locator("#notes-panel :focus")).to_have_count(1)
     assert active_inside(page, "#notes-panel")
 
 
