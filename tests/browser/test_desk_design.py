@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
 DESK_PAGES = ["/desk/", "/desk/claims/", "/desk/claims/new/", "/desk/intake/", "/desk/tips/", "/desk/speakers/",
-              "/desk/sources/", "/desk/topics/", "/desk/speakers/new/", "/desk/sources/new/",
+              "/desk/sources/", "/desk/topics/", "/desk/ratings/", "/desk/speakers/new/", "/desk/sources/new/",
               "/desk/topics/new/"]
 
 
@@ -97,6 +97,7 @@ def test_a_refusal_reads_as_a_sentence_inside_the_desk(open_as, live_server, new
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_nothing_serious_on_the_desk(open_as, live_server, newsroom, axe, scheme):
     page = open_as(newsroom["editor"], viewport=LAPTOP)
-    for path in ["/desk/", "/desk/claims/", "/desk/tips/", "/desk/claims/new/", "/desk/intake/", "/desk/speakers/"]:
+    for path in ["/desk/", "/desk/claims/", "/desk/tips/", "/desk/claims/new/", "/desk/intake/", "/desk/speakers/",
+                 "/desk/ratings/"]:
         page.goto(live_server.url + path)
         assert axe(page, scheme) == [], path
