@@ -1,10 +1,17 @@
-"""Fetch the article a journalist pasted on the intake page, without becoming an SSRF tool.
+"""Fetch what the desk is given by address, without becoming an SSRF tool.
+
+``fetch`` reads the article a journalist pasted on the intake page (HTML or text, 2 MB);
+``fetch_bytes`` reads a document to import (JSON, JSON-LD or HTML, 10 MB, gzip allowed). Both go
+through the same hops under the same address policy.
 
 Every hop is checked the same way: the URL must be plain http(s) without credentials, the host
 is resolved once, every address it resolves to must pass ``address_allowed``, and the socket is
 then opened to that checked address (never to the name again, so a second DNS answer cannot
 swap in an internal address). The Host header and the TLS server name stay the original host, so
 virtual hosting and certificate checks work as usual. One deadline covers the whole fetch.
+
+Size is capped on the wire and again after decompression: a gzip body is inflated in bounded steps
+and refused as soon as it passes the cap, so a small "gzip bomb" cannot fill the memory.
 """
 
 import codecs
@@ -16,6 +23,7 @@ import socket
 import ssl
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
@@ -24,6 +32,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TEXT_TYPES = frozenset({"text/html", "text/plain", "application/xhtml+xml"})
+IMPORT_TYPES = frozenset({"application/json", "application/ld+json", "text/html", "application/xhtml+xml"})
 USER_AGENT = "FactcheckDesk/0.1 (article intake)"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _CHUNK = 64 * 1024
@@ -87,6 +96,32 @@ class FetchedPage:
     text: str
 
 
+@dataclass
+class FetchedDocument:
+    url: str  # as asked for
+    final_url: str  # after redirects: relative links in it are resolved against this
+    content_type: str  # bare media type, e.g. "application/ld+json"
+    charset: str | None  # as the Content-Type header declared it
+    body: bytes  # decompressed
+
+    @property
+    def text(self) -> str:
+        """The body decoded as a browser would (byte-order mark, header, <meta>, then UTF-8)."""
+        return _decode(self.body, self.charset, self.content_type)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What one kind of fetch accepts: the answers it takes and how they are refused."""
+
+    types: frozenset[str]
+    accept: str
+    not_accepted: str  # with {shown}, the media type that was sent
+    thing: str  # "page" or "document", in the size messages
+    max_bytes: int
+    gzip: bool
+
+
 def public_address(ip: IPAddress | str) -> bool:
     """Whether ``ip`` is an ordinary address on the public internet (the default fetch policy)."""
     if not isinstance(ip, ipaddress.IPv4Address | ipaddress.IPv6Address):
@@ -116,17 +151,73 @@ def fetch(
     max_redirects: int = 5,
 ) -> FetchedPage:
     """GET ``url`` (following redirects) and return its text, or raise FetchError."""
+    rules = _Rules(types=TEXT_TYPES, accept="text/html,application/xhtml+xml,text/plain;q=0.9",
+                   not_accepted="That address is not a web page or text (it is {shown}).", thing="page",
+                   max_bytes=max_bytes, gzip=False)
     url = url.strip()
+    final_url, body = _follow(url, rules, address_allowed=address_allowed, deadline=deadline,
+                              max_redirects=max_redirects)
+    return FetchedPage(url=url, final_url=final_url, content_type=body.content_type,
+                       text=_decode(body.data, body.charset, body.content_type))
+
+
+def fetch_bytes(
+    url: str,
+    *,
+    address_allowed: Callable[[IPAddress], bool] = public_address,
+    types: frozenset[str] = IMPORT_TYPES,
+    max_bytes: int = 10_000_000,
+    deadline: float = 30.0,
+    max_redirects: int = 5,
+) -> FetchedDocument:
+    """GET a document to import (JSON, JSON-LD or HTML by default), gzip allowed, or raise FetchError.
+
+    ``max_bytes`` caps both what crosses the wire and what a gzip body inflates to."""
+    rules = _Rules(types=types, accept=", ".join(sorted(types)),
+                   not_accepted="That address is not JSON, JSON-LD or a web page (it is {shown}).",
+                   thing="document", max_bytes=max_bytes, gzip=True)
+    url = url.strip()
+    final_url, body = _follow(url, rules, address_allowed=address_allowed, deadline=deadline,
+                              max_redirects=max_redirects)
+    return FetchedDocument(url=url, final_url=final_url, content_type=body.content_type, charset=body.charset,
+                           body=body.data)
+
+
+def gunzip(data: bytes, *, max_bytes: int, thing: str = "document") -> bytes:
+    """Inflate a gzip body (every member of it) in bounded steps, refusing more than ``max_bytes``."""
+    too_large = FetchError(f"The {thing} is larger than {_size(max_bytes)} uncompressed.", code="too_large")
+    out = bytearray()
+    rest = data
+    try:
+        while rest:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            pending = rest
+            while pending and not inflater.eof:
+                # At most one byte past the cap is ever produced: never a whole bomb in memory.
+                out += inflater.decompress(pending, max_bytes + 1 - len(out))
+                if len(out) > max_bytes:
+                    raise too_large
+                pending = inflater.unconsumed_tail
+            if not inflater.eof:
+                raise FetchError(f"The compressed {thing} is incomplete.", code="encoding")
+            rest = inflater.unused_data.lstrip(b"\0")  # some servers pad gzip members with zeros
+    except zlib.error as exc:
+        raise FetchError(f"The {thing} is compressed in a way that cannot be read.", code="encoding") from exc
+    return bytes(out)
+
+
+def _follow(url: str, rules: _Rules, *, address_allowed: Callable[[IPAddress], bool], deadline: float,
+            max_redirects: int) -> tuple[str, "_Body"]:
     clock = _Deadline(deadline)
     try:
         current = url
         for hop in range(max_redirects + 1):
             target = _target(current, redirected=hop > 0)
-            answer = _get(target, address_allowed=address_allowed, max_bytes=max_bytes, clock=clock)
+            answer = _get(target, rules, address_allowed=address_allowed, clock=clock)
             if isinstance(answer, _Redirect):
                 current = urljoin(current, answer.location)
                 continue
-            return FetchedPage(url=url, final_url=current, content_type=answer.content_type, text=answer.text)
+            return current, answer
         times = "once" if max_redirects == 1 else f"{max_redirects} times"
         raise FetchError(f"The site redirected more than {times}.", code="redirects")
     finally:
@@ -153,9 +244,10 @@ class _Redirect:
 
 
 @dataclass(frozen=True)
-class _Page:
+class _Body:
     content_type: str
-    text: str
+    charset: str | None
+    data: bytes
 
 
 def _target(url: str, *, redirected: bool) -> _Target:
@@ -215,8 +307,8 @@ def _target(url: str, *, redirected: bool) -> _Target:
 
 
 def _get(
-    target: _Target, *, address_allowed: Callable[[IPAddress], bool], max_bytes: int, clock: "_Deadline"
-) -> _Redirect | _Page:
+    target: _Target, rules: _Rules, *, address_allowed: Callable[[IPAddress], bool], clock: "_Deadline"
+) -> _Redirect | _Body:
     addresses = _resolve(target, address_allowed, clock)
     sock = response = None
     try:
@@ -227,15 +319,15 @@ def _get(
         for name, value in (
             ("Host", target.host_header),
             ("User-Agent", USER_AGENT),
-            ("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9"),
-            ("Accept-Encoding", "identity"),
+            ("Accept", rules.accept),
+            ("Accept-Encoding", "gzip" if rules.gzip else "identity"),
             ("Connection", "close"),
         ):
             conn.putheader(name, value)
         sock.settimeout(clock.remaining())
         conn.endheaders()
         response = conn.getresponse()
-        return _answer(response, sock, max_bytes, clock)
+        return _answer(response, sock, rules, clock)
     except (OSError, http.client.HTTPException, ValueError) as exc:
         raise _explain(exc, clock) from exc
     finally:
@@ -316,8 +408,8 @@ def _connect(target: _Target, addresses: list[tuple], clock: "_Deadline") -> soc
 
 
 def _answer(
-    response: http.client.HTTPResponse, sock: socket.socket, max_bytes: int, clock: "_Deadline"
-) -> _Redirect | _Page:
+    response: http.client.HTTPResponse, sock: socket.socket, rules: _Rules, clock: "_Deadline"
+) -> _Redirect | _Body:
     status = response.status
     if status in REDIRECT_STATUSES:
         location = (response.getheader("Location") or "").strip()
@@ -334,14 +426,17 @@ def _answer(
     if not raw_type:
         raise FetchError("The site did not say what kind of document it sent.", code="content_type")
     content_type = raw_type.split(";", 1)[0].strip().lower()
-    if content_type not in TEXT_TYPES:
+    if content_type not in rules.types:
         shown = content_type[:60] or "unknown"
-        raise FetchError(f"That address is not a web page or text (it is {shown}).", code="content_type")
+        raise FetchError(rules.not_accepted.format(shown=shown), code="content_type")
     encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
-    if encoding not in ("", "identity"):
-        raise FetchError("The site sent the page compressed in a way that cannot be read.", code="encoding")
+    gzipped = rules.gzip and encoding in ("gzip", "x-gzip")
+    if encoding not in ("", "identity") and not gzipped:
+        raise FetchError(f"The site sent the {rules.thing} compressed in a way that cannot be read.",
+                         code="encoding")
 
-    too_large = FetchError(f"The page is larger than {_size(max_bytes)}.", code="too_large")
+    max_bytes = rules.max_bytes
+    too_large = FetchError(f"The {rules.thing} is larger than {_size(max_bytes)}.", code="too_large")
     if response.length is not None and response.length > max_bytes:
         raise too_large
     body = bytearray()
@@ -357,9 +452,9 @@ def _answer(
     if clock.expired:  # the watchdog shut the socket, which reads as an ordinary end of body
         raise clock.error()
     if response.length:  # http.client's read1 ends a short Content-Length body without complaint
-        raise FetchError("The site stopped sending the page before it was complete.", code="protocol")
-    charset = response.msg.get_content_charset()
-    return _Page(content_type=content_type, text=_decode(bytes(body), charset, content_type))
+        raise FetchError(f"The site stopped sending the {rules.thing} before it was complete.", code="protocol")
+    data = gunzip(bytes(body), max_bytes=max_bytes, thing=rules.thing) if gzipped else bytes(body)
+    return _Body(content_type=content_type, charset=response.msg.get_content_charset(), data=data)
 
 
 # --- decoding ----------------------------------------------------------------------------------
