@@ -3,6 +3,9 @@
 Archive records are claims flagged ``imported`` with their original URL: they feed matching and
 past rulings, link to the original, and get no public page. Rows are validated one by one; bad
 rows are reported with their line numbers and skipped, the good ones are written in bulk.
+
+The bulk pieces (``Speakers``, ``insert_archive_records``, ``index_archive_claims``) are shared
+with the ClaimReview import (``claims.claimreview``).
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ def _parse_date(value: str) -> dt.date:
     raise ValueError(f"the date “{value}” is not a date (use YYYY-MM-DD)")
 
 
-def _is_http_url(value: str) -> bool:
+def is_http_url(value: str) -> bool:
     try:
         parts = urlsplit(value)
     except ValueError:
@@ -65,7 +68,8 @@ def _is_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value and len(value) <= 2000
 
 
-def _rating_lookup() -> dict[str, Rating]:
+def rating_lookup() -> dict[str, Rating]:
+    """Ratings by label and slug, case-folded."""
     lookup = {}
     for rating in Rating.objects.all():
         lookup[rating.label.casefold()] = rating
@@ -74,16 +78,21 @@ def _rating_lookup() -> dict[str, Rating]:
     return lookup
 
 
-def _slug_for(url: str) -> str:
+def archive_slug(url: str) -> str:
+    """An archive record's slug, from its original URL: the same record always gets the same one."""
     return "archive-" + hashlib.sha256(url.encode()).hexdigest()[:20]
 
 
-class _Speakers:
+class Speakers:
+    """Speakers by name for a bulk import: all read once, each new name created once.
+
+    Names are compared folded (accents, case), so "José Pérez" and "jose perez" are one speaker."""
+
     def __init__(self):
         self.by_name = {normalise(s.name).casefold(): s for s in Speaker.objects.all()}
         self.by_raw: dict[str, Speaker] = {}
 
-    def get(self, name: str) -> Speaker:
+    def get(self, name: str, *, kind: str = Speaker.Kind.PERSON) -> Speaker:
         speaker = self.by_raw.get(name)
         if speaker is not None:
             return speaker
@@ -94,10 +103,28 @@ class _Speakers:
             slug, n = base, 2
             while Speaker.objects.filter(slug=slug).exists():
                 slug, n = f"{base}-{n}", n + 1
-            speaker = Speaker.objects.create(name=name, slug=slug)
+            speaker = Speaker.objects.create(name=name, slug=slug, kind=kind)
             self.by_name[key] = speaker
         self.by_raw[name] = speaker
         return speaker
+
+
+@dataclass
+class ArchiveRecord:
+    """One archive record to insert: its claim and its verdict."""
+
+    quote: str
+    checked: str
+    speaker: Speaker
+    said: dt.date | None
+    url: str
+    published: dt.datetime | None
+    rating_id: int | None
+    conclusion: str = ""
+    source_id: int | None = None
+    publisher_name: str = ""
+    publisher_site: str = ""
+    publisher_rating: str = ""
 
 
 def read_rows(handle) -> Iterable[tuple[int, dict]]:
@@ -115,8 +142,8 @@ def read_rows(handle) -> Iterable[tuple[int, dict]]:
 def import_rows(rows: Iterable[tuple[int, dict]], *, actor=None,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
     report = ImportReport()
-    ratings = _rating_lookup()
-    speakers = _Speakers()
+    ratings = rating_lookup()
+    speakers = Speakers()
     topics = {t.name.casefold(): t for t in Topic.objects.all()}
     batch: list[tuple[int, dict]] = []
     seen_urls: set[str] = set()
@@ -188,7 +215,7 @@ def _problem(row: dict, ratings: dict) -> str | None:
         return "the conclusion is longer than 500 characters"
     if len(row["speaker"]) > 200:
         return "the speaker's name is longer than 200 characters"
-    if not _is_http_url(row["url"]):
+    if not is_http_url(row["url"]):
         return f"the url “{row['url'][:100]}” is not an http or https address"
     try:
         date = _parse_date(row["date"])
@@ -202,20 +229,53 @@ def _problem(row: dict, ratings: dict) -> str | None:
 
 
 _INSERT_CLAIMS = f"""
-INSERT INTO claims_claim (quote, claim_checked, speaker_id, date_said, status, slug, version, review_round,
+INSERT INTO claims_claim (quote, claim_checked, speaker_id, source_id, date_said, status, slug, version, review_round,
                           imported, original_url, created_at, updated_at, published_at, search_vector)
-SELECT t.quote, t.checked, t.speaker, t.said, 'published', t.slug, 1, 1, true, t.url, now(), now(), t.published,
-       {vector_sql("t.doc_a", "t.doc_b", "t.doc_c")}
-FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::date[], %s::text[], %s::text[], %s::timestamptz[],
-            %s::text[], %s::text[], %s::text[])
-     AS t(quote, checked, speaker, said, slug, url, published, doc_a, doc_b, doc_c)
+SELECT t.quote, t.checked, t.speaker, t.source, t.said, 'published', t.slug, 1, 1, true, t.url, now(), now(),
+       t.published, {vector_sql("t.doc_a", "t.doc_b", "t.doc_c")}
+FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::date[], %s::text[], %s::text[],
+            %s::timestamptz[], %s::text[], %s::text[], %s::text[])
+     AS t(quote, checked, speaker, source, said, slug, url, published, doc_a, doc_b, doc_c)
 RETURNING id, slug
 """  # noqa: S608 - no input in the statement's text
 _INSERT_VERDICTS = """
-INSERT INTO claims_verdict (claim_id, rating_id, conclusion, analysis, published_at, version, updated_at)
-SELECT t.claim, t.rating, t.conclusion, '', t.published, 1, now()
-FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[]) AS t(claim, rating, conclusion, published)
+INSERT INTO claims_verdict (claim_id, rating_id, conclusion, analysis, published_at, version, updated_at,
+                            publisher_name, publisher_site, publisher_rating)
+SELECT t.claim, t.rating, t.conclusion, '', t.published, 1, now(), t.pname, t.psite, t.prating
+FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[], %s::text[], %s::text[], %s::text[])
+     AS t(claim, rating, conclusion, published, pname, psite, prating)
 """
+
+
+def insert_archive_records(records: list[ArchiveRecord]) -> list[int]:
+    """Claims (with their search documents) and their verdicts, one statement each; the new
+    claims' ids in the order of ``records``. Their appearances and term statistics come after,
+    from ``index_archive_claims``."""
+    if not records:
+        return []
+    slugs = [archive_slug(r.url) for r in records]
+    docs = [document_texts(r.quote, r.checked, r.speaker.name, r.speaker.role, r.conclusion) for r in records]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_CLAIMS, [
+            [r.quote for r in records], [r.checked for r in records], [r.speaker.pk for r in records],
+            [r.source_id for r in records], [r.said for r in records], slugs, [r.url for r in records],
+            [r.published for r in records], *([d[i] for d in docs] for i in range(3))])
+        ids = dict((slug, pk) for pk, slug in cursor.fetchall())
+        claim_ids = [ids[slug] for slug in slugs]
+        cursor.execute(_INSERT_VERDICTS, [
+            claim_ids, [r.rating_id for r in records], [r.conclusion for r in records],
+            [r.published for r in records], [r.publisher_name for r in records],
+            [r.publisher_site for r in records], [r.publisher_rating for r in records]])
+    return claim_ids
+
+
+def index_archive_claims(claim_ids: list[int]) -> None:
+    """What new archive claims need once written: a first appearance for those without one, and
+    their words counted in the search statistics."""
+    add_first_appearances(claim_ids)
+    add_term_stats(claim_ids)
+
+
 _INSERT_TOPICS = """
 INSERT INTO claims_claim_topics (claim_id, topic_id)
 SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING
@@ -231,43 +291,28 @@ def _write(batch, ratings, speakers, topics, report: ImportReport) -> None:
     report.already_present += len(batch) - len(fresh)
     if not fresh:
         return
-    columns: dict[str, list] = {name: [] for name in ("quote", "checked", "speaker", "said", "slug", "url",
-                                                       "published", "a", "b", "c")}
+    records = []
     for row in fresh:
         date = _parse_date(row["date"])
-        speaker = speakers.get(row["speaker"])
-        quote = row.get("quote") or row["claim"]
-        columns["quote"].append(quote)
-        columns["checked"].append(row["claim"])
-        columns["speaker"].append(speaker.pk)
-        columns["said"].append(date)
-        columns["slug"].append(_slug_for(row["url"]))
-        columns["url"].append(row["url"])
-        columns["published"].append(timezone.make_aware(dt.datetime.combine(date, dt.time(12))))
-        for column, text in zip("abc", document_texts(quote, row["claim"], speaker.name, speaker.role,
-                                                     row.get("conclusion", "")), strict=True):
-            columns[column].append(text)
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT_CLAIMS, [columns[name] for name in ("quote", "checked", "speaker", "said", "slug",
-                                                                   "url", "published", "a", "b", "c")])
-        ids = dict((slug, pk) for pk, slug in cursor.fetchall())
-        claim_ids = [ids[slug] for slug in columns["slug"]]
-        cursor.execute(_INSERT_VERDICTS, [claim_ids, [ratings[row["rating"].casefold()].pk for row in fresh],
-                                          [row.get("conclusion", "") for row in fresh], columns["published"]])
-        link_claims, link_topics = [], []
-        for claim_id, row in zip(claim_ids, fresh, strict=True):
-            text = row.get("topics", "")
-            for name in filter(None, (t.strip() for t in text.split(";" if ";" in text else ","))):
-                topic = topics.get(name.casefold())
-                if topic is None:
-                    topic = Topic.objects.create(name=name[:100], slug=_topic_slug(name))
-                    topics[name.casefold()] = topic
-                link_claims.append(claim_id)
-                link_topics.append(topic.pk)
-        if link_claims:
+        records.append(ArchiveRecord(
+            quote=row.get("quote") or row["claim"], checked=row["claim"], speaker=speakers.get(row["speaker"]),
+            said=date, url=row["url"], published=timezone.make_aware(dt.datetime.combine(date, dt.time(12))),
+            rating_id=ratings[row["rating"].casefold()].pk, conclusion=row.get("conclusion", "")))
+    claim_ids = insert_archive_records(records)
+    link_claims, link_topics = [], []
+    for claim_id, row in zip(claim_ids, fresh, strict=True):
+        text = row.get("topics", "")
+        for name in filter(None, (t.strip() for t in text.split(";" if ";" in text else ","))):
+            topic = topics.get(name.casefold())
+            if topic is None:
+                topic = Topic.objects.create(name=name[:100], slug=_topic_slug(name))
+                topics[name.casefold()] = topic
+            link_claims.append(claim_id)
+            link_topics.append(topic.pk)
+    if link_claims:
+        with connection.cursor() as cursor:
             cursor.execute(_INSERT_TOPICS, [link_claims, link_topics])
-    add_first_appearances(claim_ids)
-    add_term_stats(claim_ids)
+    index_archive_claims(claim_ids)
     report.imported += len(claim_ids)
     report.imported_ids.extend(claim_ids)
 
