@@ -286,9 +286,35 @@ class Verdict(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    # Archive records imported from another newsroom's ClaimReview: who published the check and
+    # their rating in their own words, kept verbatim whether or not it maps onto our scale.
+    publisher_name = models.CharField(max_length=200, blank=True, default="", db_default="")
+    publisher_site = models.CharField(max_length=200, blank=True, default="", db_default="")
+    publisher_rating = models.CharField("publisher's rating", max_length=1000, blank=True, default="",
+                                        db_default="")
 
     def __str__(self) -> str:
-        return f"{self.rating or 'Unrated'}: {self.conclusion[:60]}"
+        return f"{self.rating or self.publisher_rating or 'Unrated'}: {self.conclusion[:60]}"
+
+
+class RatingMapping(models.Model):
+    """What a publisher's rating, in its words, means on our scale (ClaimReview imports).
+
+    A row with no site applies to every publisher; a row for the publisher's site wins over it."""
+
+    publisher_site = models.CharField(max_length=200, blank=True, help_text="e.g. factcheck.example; empty for all")
+    textual_rating = models.CharField("publisher's rating", max_length=1000)
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="mappings")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["publisher_site", "textual_rating"]
+        constraints = [
+            models.UniqueConstraint(Lower("publisher_site"), Lower("textual_rating"), name="rating_mapping_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher_site or 'any publisher'}: “{self.textual_rating}” → {self.rating}"
 
 
 class ReviewVote(models.Model):
