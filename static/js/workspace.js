@@ -13,7 +13,7 @@
   }
 
   function words(list) {
-    return Array.prototype.slice.call(list.querySelectorAll("[role=option]"));
+    return Array.prototype.slice.call(list.querySelectorAll(".word"));
   }
 
   function focusWord(list, index) {
@@ -29,8 +29,9 @@
     var low = Math.min(from, to);
     var high = Math.max(from, to);
     all.forEach(function (word, i) {
-      word.setAttribute("aria-selected", i >= low && i <= high ? "true" : "false");
+      word.classList.toggle("is-selected", i >= low && i <= high);
     });
+    announce(all.slice(low, high + 1).map(function (word) { return word.textContent.trim(); }).join(" "));
     var start = document.getElementById("id_start");
     var end = document.getElementById("id_end");
     var utf16 = document.getElementById("id_utf16");
@@ -40,16 +41,22 @@
     if (utf16) utf16.value = "";
   }
 
+  function announce(text) {
+    var status = document.getElementById("quote-selection");
+    if (status) status.textContent = text ? "Selected for the note: " + text : "";
+  }
+
   function clearWords(list) {
     words(list).forEach(function (word) {
-      word.setAttribute("aria-selected", "false");
+      word.classList.remove("is-selected");
     });
     delete list.dataset.anchor;
+    announce("");
   }
 
   document.addEventListener("keydown", function (event) {
     var list = wordList();
-    var word = event.target && event.target.closest ? event.target.closest("[role=option]") : null;
+    var word = event.target && event.target.closest ? event.target.closest("#quote-text .word") : null;
     if (!list || !word || !list.contains(word)) return;
     var all = words(list);
     var index = all.indexOf(word);
@@ -85,7 +92,7 @@
   // A click on one word picks it (Shift extends); a drag is a mouse selection, which desk.js reads.
   document.addEventListener("click", function (event) {
     var list = wordList();
-    var word = event.target && event.target.closest ? event.target.closest("[role=option]") : null;
+    var word = event.target && event.target.closest ? event.target.closest("#quote-text .word") : null;
     if (!list || !word || !list.contains(word)) return;
     var selection = window.getSelection && window.getSelection();
     if (selection && !selection.isCollapsed) {
