@@ -52,7 +52,8 @@ def conflicting_rulings(claim: Claim, verdict: Verdict | None = None, candidates
     found = []
     for match in ruling_candidates(claim) if candidates is None else candidates:
         past = getattr(match.claim, "verdict", None)
-        # Archive ratings that are not on our scale never trigger the gate: there is nothing to compare.
+        # Unrated archive records never trigger the gate: a ClaimReview whose rating is not on our
+        # scale keeps only the publisher's words (``publisher_rating``), and words are not a rating.
         if past is None or past.rating is None or past.rating.pk == verdict.rating_id:
             continue
         score = max(similarity(claim.quote, match.claim.quote),

@@ -106,8 +106,12 @@ class FetchedDocument:
 
     @property
     def text(self) -> str:
-        """The body decoded as a browser would (byte-order mark, header, <meta>, then UTF-8)."""
-        return _decode(self.body, self.charset, self.content_type)
+        return decode_document(self.body, self.charset, self.content_type)
+
+
+def decode_document(body: bytes, charset: str | None = None, content_type: str = "text/html") -> str:
+    """Bytes as text, decoded as a browser would: byte-order mark, declared charset, <meta>, then UTF-8."""
+    return _decode(body, charset, content_type)
 
 
 @dataclass(frozen=True)
