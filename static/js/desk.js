@@ -84,7 +84,9 @@
     event.preventDefault();
     event.stopImmediatePropagation();
     var submitter = event.submitter || form.querySelector("button[type=submit], button:not([type])");
-    var name = submitter ? submitter.textContent.trim() : "Confirm";
+    // The confirming button repeats the action's name: the button's own words, or a fuller name
+    // when its words lean on the row around it ("Remove" beside a piece of evidence).
+    var name = submitter ? (submitter.getAttribute("data-confirm-label") || submitter.textContent.trim()) : "Confirm";
     document.getElementById("confirm-question").textContent =
       (submitter && submitter.getAttribute("data-confirm")) || (name + "?");
     document.getElementById("confirm-button").textContent = name;

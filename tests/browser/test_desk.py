@@ -90,7 +90,7 @@ def test_it_edits_evidence_inline_without_reloading(page: Page, live_server, jou
     page.get_by_role("button", name="Remove First table").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("Remove this evidence: First table?")
-    dialog.get_by_role("button", name="Remove", exact=True).click()
+    dialog.get_by_role("button", name="Remove evidence", exact=True).click()
     expect(rows).to_have_count(2)
 
     page.get_by_role("button", name="Move up Third table").click()
