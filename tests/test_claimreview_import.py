@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -270,6 +271,9 @@ def test_it_takes_appearances_as_urls_creative_works_or_lists_each_url_once():
         ("2023-08-08T23:30:00-03:00", dt.date(2023, 8, 8)),  # the publisher's date, not UTC's
         ("2023-08-08", dt.date(2023, 8, 8)),
         ("08/08/2023", dt.date(2023, 8, 8)),
+        ("03/08/2023", dt.date(2023, 8, 3)),  # day first, as the archive's CSV dates
+        ("08/13/2023", dt.date(2023, 8, 13)),  # unless only month first makes sense
+        ("31.12.2023", dt.date(2023, 12, 31)),
         ("8 de agosto de 2023", dt.date(2023, 8, 8)),
         ("8 août 2023", dt.date(2023, 8, 8)),
         ("August 8, 2023", dt.date(2023, 8, 8)),
@@ -281,14 +285,17 @@ def test_it_reads_dates_in_many_forms(text, date):
     assert parse_date(text) == date
 
 
-def test_it_reads_iso_dates_without_dateparser(monkeypatch):
-    import dateparser
+def test_it_reads_iso_and_numeric_dates_without_dateparser(monkeypatch):
+    from dateparser.date import DateDataParser
 
     def slow_path(*args, **kwargs):
-        raise AssertionError("dateparser was asked about an ISO date")
+        raise AssertionError("dateparser was asked about an ISO or numeric date")
 
-    monkeypatch.setattr(dateparser, "parse", slow_path)
+    monkeypatch.setattr(DateDataParser, "get_date_data", slow_path)
     assert parse_date("1999-12-31T08:00:00+0100") == dt.date(1999, 12, 31)
+    assert parse_date("30/11/1999") == dt.date(1999, 11, 30)
+    with pytest.raises(AssertionError):
+        parse_date("30 novembre 1999")  # the one that does reach it, so the patch is proven to bite
 
 
 @pytest.mark.django_db
@@ -369,11 +376,13 @@ def test_it_updates_on_a_second_run_and_never_duplicates(tmp_path):
 def test_it_keeps_an_appearance_a_journalist_added_to_an_archive_record(journalist):
     import_claimreview([fixture("single.json")])
     claim = imported("https://checks.example.org/2024/ferry-fares")
-    added = Appearance.objects.create(claim=claim, speaker=claim.speaker, quote="Fares have doubled.",
-                                      added_by=journalist)
+    added = Appearance.objects.create(claim=claim, speaker=claim.speaker, added_by=journalist,
+                                      quote="Tickets to Mull cost twice what they did.")
     import_claimreview([fixture("single.json")])
     assert Appearance.objects.filter(pk=added.pk).exists()
     assert len(appearances(claim)) == 3
+    # The claim is still found by that appearance's words.
+    assert list(Claim.objects.filter(search_vector=SearchQuery("Mull", config="english"))) == [claim]
 
 
 @pytest.mark.django_db

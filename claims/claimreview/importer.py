@@ -28,8 +28,8 @@ from claims.claimreview.read import SourceError, read_source
 from claims.claimreview.records import MAX_CHECKED, Record, Seen, Skip, record_from, shorten, site_of
 from claims.events import record_event
 from claims.fetch import IPAddress, public_address
-from claims.models import Claim, Rating, RatingMapping, Source, Speaker
-from claims.search import refresh_search_vectors
+from claims.models import Appearance, Claim, Rating, RatingMapping, Source, Speaker
+from claims.search import document_texts, refresh_search_vectors, vector_sql
 
 BATCH = 1000
 UNKNOWN_SPEAKER = "Unknown"
@@ -134,14 +134,15 @@ def _url_hint(obj: dict) -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
-_UPDATE_CLAIMS = """
+_UPDATE_CLAIMS = f"""
 UPDATE claims_claim AS c
 SET quote = t.quote, claim_checked = t.checked, speaker_id = t.speaker, source_id = t.source, date_said = t.said,
-    published_at = t.published, updated_at = now()
-FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::date[], %s::timestamptz[])
-     AS t(id, quote, checked, speaker, source, said, published)
+    published_at = t.published, updated_at = now(), search_vector = {vector_sql("t.doc_a", "t.doc_b", "t.doc_c")}
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::date[], %s::timestamptz[],
+            %s::text[], %s::text[], %s::text[])
+     AS t(id, quote, checked, speaker, source, said, published, doc_a, doc_b, doc_c)
 WHERE c.id = t.id
-"""
+"""  # noqa: S608 - no input in the statement's text
 _UPDATE_VERDICTS = """
 UPDATE claims_verdict AS v
 SET rating_id = t.rating, conclusion = t.conclusion, published_at = t.published, publisher_name = t.pname,
@@ -163,6 +164,14 @@ SELECT t.claim, t.speaker, s.role, s.affiliation, t.source, t.said, t.quote,
 FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::date[], %s::text[], %s::boolean[])
      AS t(claim, speaker, source, said, quote, first)
 JOIN claims_speaker s ON s.id = t.speaker
+"""
+
+
+_INSERT_SOURCES = """
+INSERT INTO claims_source (url, title, outlet, published_on, kind, full_text, created_at)
+SELECT t.url, t.title, t.outlet, t.published, 'article', '', now()
+FROM unnest(%s::text[], %s::text[], %s::text[], %s::date[]) AS t(url, title, outlet, published)
+RETURNING id, url
 """
 
 
@@ -224,9 +233,11 @@ class _Writer:
                           sources)
         index_archive_claims(new_ids)
         # Updated records keep their place in the term statistics (refresh_search_terms recounts
-        # them); their documents are rewritten with every appearance's words.
+        # them). Their documents were rewritten with the update; those with an appearance a
+        # journalist added, in other words, are rewritten again with every appearance's words.
         add_first_appearances(old_ids)
-        refresh_search_vectors(old_ids)
+        refresh_search_vectors(Appearance.objects.filter(claim_id__in=old_ids, added_by__isnull=False)
+                               .values_list("claim_id", flat=True).distinct())
         return outcomes, [*new_ids, *old_ids]
 
     def _archive_record(self, record: Record, rating: Rating | None, sources: dict[str, int]) -> ArchiveRecord:
@@ -252,10 +263,12 @@ class _Writer:
         found: dict[str, int] = {}
         for pk, url in Source.objects.filter(url__in=list(wanted)).order_by("pk").values_list("pk", "url"):
             found.setdefault(url, pk)
-        created = Source.objects.bulk_create([
-            Source(url=seen.url, title=seen.title or seen.url[:300], outlet=seen.outlet, published_on=seen.date)
-            for url, seen in wanted.items() if url not in found])
-        found.update((source.url, source.pk) for source in created)
+        new = [seen for url, seen in wanted.items() if url not in found]
+        if new:
+            with connection.cursor() as cursor:
+                cursor.execute(_INSERT_SOURCES, [[s.url for s in new], [s.title or s.url[:300] for s in new],
+                                                 [s.outlet for s in new], [s.date for s in new]])
+                found.update((url, pk) for pk, url in cursor.fetchall())
         return found
 
     def _update(self, stale: list[tuple[int, Record, ArchiveRecord]]) -> None:
@@ -263,10 +276,12 @@ class _Writer:
             return
         rows = [row for _, _, row in stale]
         ids = [pk for pk, _, _ in stale]
+        docs = [document_texts(r.quote, r.checked, r.speaker.name, r.speaker.role, r.conclusion) for r in rows]
         with connection.cursor() as cursor:
             cursor.execute(_UPDATE_CLAIMS, [ids, [r.quote for r in rows], [r.checked for r in rows],
                                             [r.speaker.pk for r in rows], [r.source_id for r in rows],
-                                            [r.said for r in rows], [r.published for r in rows]])
+                                            [r.said for r in rows], [r.published for r in rows],
+                                            *([d[i] for d in docs] for i in range(3))])
             cursor.execute(_UPDATE_VERDICTS, [ids, [r.rating_id for r in rows], [r.conclusion for r in rows],
                                               [r.published for r in rows], [r.publisher_name for r in rows],
                                               [r.publisher_site for r in rows], [r.publisher_rating for r in rows]])

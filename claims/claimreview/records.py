@@ -32,6 +32,7 @@ _TAG = re.compile(r"</?[A-Za-z][^>]{0,500}>")
 _SPACE = re.compile(r"\s+")
 _ESCAPED_AMPERSAND = re.compile(r"&(?:amp|#0*38|#x0*26);", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?![\d])")
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _DATE_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past",
                   "RETURN_AS_TIMEZONE_AWARE": False}
 _ORGANISATION_TYPES = {"organization", "newsmediaorganization", "governmentorganization", "politicalparty",
@@ -266,7 +267,8 @@ def _url(value: str, base: str | None) -> str:
     """An absolute http(s) URL, resolved against ``base``; "" for anything else."""
     if not value:
         return ""
-    url = urljoin(base, value) if base else value
+    # urljoin is slow, and nearly every URL in a feed is already absolute.
+    url = urljoin(base, value) if base and not value.startswith(("https://", "http://")) else value
     return url if is_http_url(url) else ""
 
 
@@ -330,18 +332,35 @@ def date_of(value: object) -> dt.date | None:
 @functools.lru_cache(maxsize=8192)  # feeds repeat dates a lot, and dateparser is slow
 def parse_date(text: str) -> dt.date | None:
     """A date in any common form or language: "2023-08-08T10:00:00-0300", "08/08/2023",
-    "8 de agosto de 2023". ISO dates (nearly all of them) never reach dateparser; the date is
-    the one the publisher wrote, whatever its time zone."""
+    "8 de agosto de 2023". ISO dates (nearly all of them) and numeric ones never reach dateparser.
+
+    The date is the one the publisher wrote, whatever its time zone. A numeric date is read day
+    first, as the archive's CSV dates are, unless only month first makes sense ("08/13/2023")."""
     match = _ISO_DATE.match(text)
     if match:
-        try:
-            return dt.date(*map(int, match.groups()))
-        except ValueError:
-            return None
-    import dateparser  # loads its language data on first use: only when a date needs it
-
+        return _date(*map(int, match.groups()))
+    match = _NUMERIC_DATE.match(text)
+    if match:
+        first, second, year = map(int, match.groups())
+        return _date(year, first, second) if second > 12 else _date(year, second, first)
     try:
-        parsed = dateparser.parse(text[:100], settings=_DATE_SETTINGS)
+        parsed = _date_parser().get_date_data(text[:100]).date_obj
     except (ValueError, OverflowError, TypeError):
         return None
     return parsed.date() if parsed else None
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+@functools.cache
+def _date_parser():
+    # Loaded on first use only. It tries the language that read the last date first: a feed is
+    # written in one language, and guessing it afresh for every date is most of dateparser's time.
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(settings=_DATE_SETTINGS, try_previous_locales=True)
