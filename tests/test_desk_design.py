@@ -198,3 +198,38 @@ def test_the_desk_navigation_marks_the_current_page(journalist_client):
     nav = parse(journalist_client.get("/desk/claims/")).find("nav", attrs={"aria-label": "Main"})
     assert nav.find("a", string="Claims")["aria-current"] == "page"
     assert nav.find("a", string="Tips").get("aria-current") is None
+
+
+@pytest.mark.parametrize("action,state,button_name,data", [
+    ("dismiss", "researching", "Dismiss", {"comment": "Not a checkable claim."}),
+    ("retract", "published", "Retract", {"comment": "The figures were wrong."}),
+    ("merge", "researching", "Merge", {"into": "1"}),
+])
+def test_without_javascript_a_destructive_workflow_action_asks_on_a_page(editor_client, action, state, button_name,
+                                                                         data):
+    claim = factories.ClaimFactory(**{state: True})
+    before = snapshot()
+    response = editor_client.post(f"/desk/claims/{claim.pk}/{action}/", {**data, "confirmed": "no"})
+    assert response.status_code == 200
+    assert snapshot() == before
+    form = button(parse(response), button_name).find_parent("form")
+    sent = {field["name"]: field["value"] for field in form.find_all("input", attrs={"type": "hidden"})}
+    assert sent["confirmed"] == "yes"
+    assert all(sent[key] == value for key, value in data.items())
+
+
+def test_a_journalist_is_refused_a_retraction_before_being_asked(journalist_client):
+    claim = factories.ClaimFactory(published=True)
+    before = snapshot()
+    response = journalist_client.post(f"/desk/claims/{claim.pk}/retract/", {"comment": "x", "confirmed": "no"})
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_the_workspaces_destructive_actions_ask_first(editor_client):
+    claim = factories.ClaimFactory(researching=True)
+    soup = parse(editor_client.get(f"/desk/claims/{claim.pk}/"))
+    for name in ("Dismiss", "Merge"):
+        control = button(soup, name)
+        assert "button-danger" in control["class"]
+        assert control.find_parent("form").find("input", attrs={"name": "confirmed"})["value"] == "no"

@@ -45,7 +45,7 @@ from claims.models import (
 )
 from claims.textnorm import drop_controls
 from claims.views.common import page_or_fragment, posted_text, see_other, wants_fragment
-from claims.views.confirm import confirm_first
+from claims.views.confirm import confirm_first, confirmation_page
 from claims.views.decorators import desk_required
 
 TEMPLATE = "desk/claim_workspace.html"
@@ -519,12 +519,25 @@ def _merge(request, claim, user, comment) -> HttpResponse:
     return see_other(survivor.get_desk_url())
 
 
+# Workflow actions that cannot be taken back from the desk: they ask first.
+CONFIRMED_ACTIONS = {
+    "dismiss": ("Dismiss", "Dismiss this claim? It leaves the desk's open work."),
+    "merge": ("Merge", "Merge this claim into the one you named? This cannot be undone."),
+    "retract": ("Retract", "Retract this fact-check? Readers will see it marked retracted, with your note."),
+}
+
+
 @require_POST
 @desk_required
 def claim_transition(request: HttpRequest, claim_id: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404("No such action.")
     claim = _claim(claim_id)
+    if action in CONFIRMED_ACTIONS and request.POST.get("confirmed") == "no":
+        # Without JavaScript, a destructive action asks on a page of its own (after the refusal, if any).
+        permissions.require(request.user, action, claim)
+        name, question = CONFIRMED_ACTIONS[action]
+        return confirmation_page(request, name, question)
     try:
         answer = ACTIONS[action](request, claim, request.user, posted_text(request, "comment", 5000).strip())
     except Invalid as invalid:

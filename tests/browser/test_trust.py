@@ -151,6 +151,9 @@ def test_it_merges_a_claim_into_the_one_that_stays(open_as, live_server, people,
     workflow.locator("summary", has_text="Merge").click()  # the claim's number opens in place
     workflow.get_by_label("Merge into claim").fill(str(existing.pk))
     workflow.get_by_role("button", name="Merge", exact=True).click()
+    dialog = page.get_by_role("dialog")  # it cannot be undone: the desk asks first
+    expect(dialog).to_contain_text("Merge this claim into the one you named?")
+    dialog.get_by_role("button", name="Merge", exact=True).click()
 
     expect(page).to_have_url(f"{live_server.url}/desk/claims/{existing.pk}/")
     expect(page.locator("#desk-messages").get_by_role("status")).to_have_text(
