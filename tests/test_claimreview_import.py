@@ -528,12 +528,22 @@ def test_the_command_reports_every_record_and_a_summary():
 def test_the_command_goes_on_past_a_source_it_cannot_read_then_fails(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"@type": "ClaimReview", ', encoding="utf-8")
+    (tmp_path / "empty.html").write_bytes(b"")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    (tmp_path / "plain.html").write_text("<p>No reviews here.</p>", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(CommandError, match="2 of 3 sources could not be read"):
-        call_command("import_claimreview", str(tmp_path / "missing.json"), str(broken), fixture("single.json"),
-                     stdout=out, stderr=err)
-    assert f"{tmp_path / 'missing.json'}: not read: cannot read the file: No such file or directory" in err.getvalue()
-    assert f"{broken}: not read: not valid JSON" in err.getvalue()
+    with pytest.raises(CommandError, match="4 of 6 sources could not be read"):
+        call_command("import_claimreview", *(str(tmp_path / name) for name in (
+            "missing.json", "broken.json", "empty.html", "image.png", "plain.html")), fixture("single.json"),
+            stdout=out, stderr=err)
+    assert err.getvalue().splitlines() == [
+        f"{tmp_path / 'missing.json'}: not read: cannot read the file: No such file or directory",
+        f"{broken}: not read: not valid JSON (Expecting property name enclosed in double quotes: line 1 column 26 "
+        "(char 25))",
+        f"{tmp_path / 'empty.html'}: not read: not an HTML page (Document is empty)",
+        f"{tmp_path / 'image.png'}: not read: neither JSON nor an HTML page (it holds binary data)",
+        f"{tmp_path / 'plain.html'}: no ClaimReview records in it",
+    ]
     assert Claim.objects.filter(original_url="https://checks.example.org/2024/ferry-fares").exists()
 
 

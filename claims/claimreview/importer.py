@@ -93,6 +93,8 @@ def import_claimreview(sources: Iterable[str], *, base_url: str | None = None,
             report.unreadable.append((source, error.message))
             continue
         report.problems.extend((source, problem) for problem in document.problems)
+        if not document.objects:
+            report.problems.append((source, "no ClaimReview records in it"))
         for number, obj in enumerate(document.objects, start=1):
             index, where = len(outcomes) + len(pending), f"{source} #{number}"
             try:

@@ -74,6 +74,8 @@ def parse_document(source: str, body: bytes, *, charset: str | None = None, cont
         return Document(source=source, base_url=base_url, objects=find_claimreviews(data))
     if content_type and content_type not in ("text/html", "application/xhtml+xml"):
         raise SourceError(f"neither JSON nor an HTML page ({content_type})")
+    if b"\0" in body[:4096] and not body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError("neither JSON nor an HTML page (it holds binary data)")
     return _html_document(source, decode_document(body, charset, "text/html"), base_url)
 
 
@@ -86,10 +88,11 @@ def _html_document(source: str, text: str, base_url: str | None) -> Document:
     import extruct
     from extruct.jsonld import JsonLdExtractor
     from extruct.utils import parse_html
+    from lxml.etree import LxmlError
 
     try:
         tree = parse_html(text.encode("utf-8"), encoding="UTF-8")
-    except (ValueError, TypeError) as error:  # lxml's answer to a document with nothing in it
+    except (LxmlError, ValueError) as error:  # "Document is empty", and the like
         raise SourceError(f"not an HTML page ({error})") from None
     if tree is None:
         raise SourceError("not an HTML page")

@@ -282,7 +282,7 @@ def site_of(url: str) -> str:
         host = (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
-    return host.removeprefix("www.")
+    return host.removeprefix("www.")[:MAX_NAME]
 
 
 # --- text and dates ------------------------------------------------------------------------------
