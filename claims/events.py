@@ -59,6 +59,7 @@ ACTIONS: dict[str, str] = {
     "rating_restored": "restored a rating",
     "rating_deleted": "deleted a rating",
     "archive_imported": "imported archive records",
+    "ratings_mapped": "said what publishers' ratings mean on our scale",
 }
 
 def invalidate_public_pages_on_commit() -> None:

@@ -424,3 +424,34 @@ class IntakeForm(DeskForm):
                 and "article_url" not in self.errors:
             self.add_error("article_text", "Paste the article's text or give its URL.")
         return cleaned
+
+
+class ClaimReviewUploadForm(DeskForm):
+    """Step 1 of "Import ClaimReview": a file, or the address of a page or feed."""
+
+    file = forms.FileField(
+        label="ClaimReview file", required=False, allow_empty_file=True,
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.jsonld,.gz,.html,.htm,application/json,"
+                                                         "application/ld+json,application/gzip,text/html"}),
+        help_text="JSON, JSON-LD (one record, a list or a data feed), gzipped or not, or a saved HTML page.")
+    url = HttpURLField(label="Page or feed URL", max_length=2000, required=False,
+                       help_text="Fetched by the server (public web addresses only). Used when no file is chosen.")
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > self.max_bytes:
+            raise forms.ValidationError(f"This file is larger than the {self.max_bytes / 1_000_000:g} MB the desk "
+                                        "imports at once: split it, or give its address.")
+        if upload is not None and upload.size == 0:
+            raise forms.ValidationError("This file is empty.")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("url") and not self.errors:
+            self.add_error("file", "Choose a ClaimReview file or give the address of a page or feed.")
+        return cleaned

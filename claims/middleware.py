@@ -69,17 +69,23 @@ class ResponseHeadersMiddleware:
         return response
 
 
+CLAIMREVIEW_UPLOAD_PATH = "/desk/import/claimreview/"
+
+
 class RequestSizeMiddleware:
     """A form larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` answers 413 with a page that says what
     happened (nothing saved, how to send less), before anything reads the body: Django would
     otherwise answer a bare 400 from the CSRF check. Views with a smaller limit of their own
-    (``/suggest/``) answer before this limit is reached."""
+    (``/suggest/``) answer before this limit is reached. One page takes more: the desk's "Import
+    ClaimReview" upload, up to ``CLAIMREVIEW_UPLOAD_MAX_BYTES``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.path == CLAIMREVIEW_UPLOAD_PATH:
+            limit = settings.CLAIMREVIEW_UPLOAD_MAX_BYTES
         if limit is not None and request.method in ("POST", "PUT", "PATCH"):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)

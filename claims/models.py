@@ -537,6 +537,23 @@ class FormToken(models.Model):
         return self.key
 
 
+class ImportDraft(models.Model):
+    """A ClaimReview source an editor uploaded or fetched on the desk, kept between "Preview
+    import" and "Import" so the second step never trusts bytes sent back by the browser. It is
+    the editor's alone, lasts a day, and is consumed (its report kept) by the import."""
+
+    editor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=300)  # the file's name or the address, as the report shows it
+    base_url = models.CharField(max_length=2000, blank=True)  # what relative URLs in it resolve against
+    body = models.BinaryField()  # decompressed; emptied once imported
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    report = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SearchTerm(models.Model):
     """How many claims use each search word: matching asks for the rarest words first."""
 

@@ -58,6 +58,7 @@ TABLE: dict[str, dict[str | None, frozenset[str]]] = {
     "public_record_edit": {NO_CLAIM: EDITORS_ONLY},
     "speaker_merge": {NO_CLAIM: EDITORS_ONLY},
     "ratings_manage": {NO_CLAIM: EDITORS_ONLY},
+    "claimreview_import": {NO_CLAIM: EDITORS_ONLY},
 }
 
 # Workflow buttons, in the order the workspace shows them.
@@ -178,6 +179,7 @@ DENIED = {
     "public_record_edit": "Only editors can change what a published fact-check shows.",
     "speaker_merge": "Only editors can merge speakers.",
     "ratings_manage": "Only editors can manage the rating scale.",
+    "claimreview_import": "Only editors can import ClaimReview.",
 }
 
 

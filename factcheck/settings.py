@@ -48,6 +48,8 @@ PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 0, minimum=0)
 # Seconds a rendered public page stays in the server's cache (a publish makes it stale at once).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600, minimum=1)
 SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 5, minimum=1)
+# Requests a minute one client address may make to the JSON API (/api/v1/) before it answers 429.
+API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 60, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "ninja",  # the JSON API's docs page, with Swagger UI from ninja's own static files
     "claims",
 ]
 
@@ -229,6 +232,8 @@ PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=()
 # suggestion form takes far less (claims.views.public.suggest).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 SUGGEST_MAX_BYTES = 64 * 1024
+# The desk's "Import ClaimReview" page alone takes a file up to this size (claims.middleware).
+CLAIMREVIEW_UPLOAD_MAX_BYTES = env_int("CLAIMREVIEW_UPLOAD_MAX_BYTES", 10 * 1000 * 1000, minimum=1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

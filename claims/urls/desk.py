@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.views import desk, directory, intake, workspace
+from claims.views import claimreview, desk, directory, intake, workspace
 
 app_name = "desk"
 urlpatterns = [
@@ -40,6 +40,8 @@ urlpatterns = [
     path("ratings/", directory.rating_list, name="ratings"),
     path("ratings/<int:rating_id>/", directory.rating_edit, name="rating_edit"),
     path("ratings/<int:rating_id>/<slug:action>/", directory.rating_action, name="rating_action"),
+    path("import/claimreview/", claimreview.claimreview_import, name="claimreview_import"),
+    path("import/claimreview/<int:draft_id>/", claimreview.claimreview_draft, name="claimreview_draft"),
     path("topics/", directory.topic_list, name="topics"),
     path("topics/new/", directory.topic_edit, name="topic_create"),
     path("topics/<int:topic_id>/", directory.topic_edit, name="topic_edit"),
