@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("desk/", include("claims.urls.desk")),
+    path("api/v1/", include("claims.api.urls")),
     path("", include("claims.urls.public")),
 ]
 handler500 = "claims.views.errors.server_error"

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from claims.api import api
+
+urlpatterns = [path("", api.urls)]
