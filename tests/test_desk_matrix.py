@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.test import Client
 
@@ -19,6 +20,7 @@ from claims.models import (
     Correction,
     Event,
     Evidence,
+    ImportDraft,
     ReplyAttempt,
     ReviewVote,
     Source,
@@ -35,6 +37,8 @@ HX = {"HX-Request": "true"}
 LOGIN = "/accounts/login/"
 REDIRECT = (302, 303)  # test_desk_views pins 303 for the htmx forms; here the question is who may
 REFUSALS = (403, 405, 409, 422)
+CLAIMREVIEW = (b'{"@type": "ClaimReview", "url": "https://checks.example.org/2024/ferry", "claimReviewed": '
+               b'"Ferry fares doubled.", "reviewRating": {"alternateName": "False"}}')
 
 
 def db_state() -> dict:
@@ -94,6 +98,7 @@ def world(journalist, editor, outsider):
         pending=pending, tip=factories.TipFactory(),
         false=factories.rating("false"), unused=factories.rating("unproven"),
         in_use=factories.rating("mostly-false"),
+        draft=ImportDraft.objects.create(editor=editor, name="checks.json", body=CLAIMREVIEW),
     )
 
 
@@ -237,6 +242,15 @@ ACTIONS = [
     post("rating-retire", lambda w: f"/desk/ratings/{w.unused.pk}/retire/", journalist=403),
     post("rating-delete", lambda w: f"/desk/ratings/{w.unused.pk}/delete/", journalist=403),
     post("rating-delete-in-use", lambda w: f"/desk/ratings/{w.in_use.pk}/delete/", journalist=403, editor=409),
+    # ClaimReview import (editors): the preview keeps a draft, "Import" writes the records
+    page("claimreview-import", lambda w: "/desk/import/claimreview/", journalist=403),
+    post("claimreview-preview", lambda w: "/desk/import/claimreview/",
+         lambda w: {"file": SimpleUploadedFile("checks.json", CLAIMREVIEW, content_type="application/json")},
+         journalist=403, changes=False),
+    post("claimreview-preview-invalid", lambda w: "/desk/import/claimreview/", journalist=403, editor=422,
+         changes=False),
+    page("claimreview-draft", lambda w: f"/desk/import/claimreview/{w.draft.pk}/", journalist=403),
+    post("claimreview-draft-import", lambda w: f"/desk/import/claimreview/{w.draft.pk}/", journalist=403),
     # Directories
     post("tip-dismiss", lambda w: f"/desk/tips/{w.tip.pk}/dismiss/"),
     post("speaker-create", lambda w: "/desk/speakers/new/", lambda w: {"name": "Home Office",
@@ -282,7 +296,7 @@ def test_it_covers_every_desk_url():
                "note_resolve", "tips", "tip_dismiss", "speakers", "speaker_create", "speaker_add",
                "speaker_options", "speaker_merge", "speaker_edit", "sources", "source_create", "source_edit",
                "topics", "topic_create", "topic_edit", "ratings", "rating_edit", "rating_action", "intake",
-               "appearance_accept", "appearance_add"}
+               "appearance_accept", "appearance_add", "claimreview_import", "claimreview_draft"}
     assert names == covered
 
 

@@ -31,6 +31,7 @@ EXPECTED: dict[str, dict[str | None, frozenset[str]]] = {
     "public_record_edit": {None: EDITORS_ONLY},
     "speaker_merge": {None: EDITORS_ONLY},
     "ratings_manage": {None: EDITORS_ONLY},
+    "claimreview_import": {None: EDITORS_ONLY},
     "claim_view": {
         "logged": DESK, "researching": DESK, "in_review": DESK,
         "published": DESK, "dismissed": DESK, "retracted": DESK, "merged": DESK,
@@ -119,6 +120,7 @@ def test_it_refuses_an_unknown_action(editor):
         ("journalist", "reopen", "dismissed"),
         ("journalist", "assign", "researching"),
         ("journalist", "ratings_manage", None),
+        ("journalist", "claimreview_import", None),
         ("journalist", "speaker_merge", None),
         ("outsider", "claim_view", "published"),
         ("outsider", "claim_create", None),
