@@ -103,6 +103,8 @@ def read_body(name: str, body: bytes, *, charset: str | None = None, base_url: s
             body = gunzip(body, max_bytes=limit, thing="file")
         except FetchError as error:
             raise Invalid(error.message) from error
+        if body[:2] == b"\x1f\x8b":  # the importer would inflate it again, without this cap
+            raise Invalid("This file is compressed twice: send it gzipped once, or not at all.")
     if charset and not body.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         body = codecs.BOM_UTF8 + decode_document(body, charset, "text/html").encode("utf-8")
     try:
