@@ -132,7 +132,7 @@ def test_a_mapping_is_remembered_for_the_next_import(editor_client):
     page = parse(editor_client.get(f"{URL}{again.pk}/"))
     assert mapping_fields(page) == {}  # the words already mean "Half true" for this publisher, in any case
     assert [row["data-action"] for row in page.find_all(attrs={"data-testid": "preview-row"})] == ["update", "new"]
-    assert "= Half true" in page.find(attrs={"data-testid": "preview-table"}).get_text()
+    assert "(ours: Half true)" in page.find(attrs={"data-testid": "preview-table"}).get_text()
     assert editor_client.post(f"{URL}{again.pk}/", {}).status_code == 303
     assert Claim.objects.get(original_url=f"https://{SITE}/2024/review-5").verdict.rating == half
     assert RatingMapping.objects.count() == 1

@@ -67,7 +67,7 @@ def test_an_editor_previews_maps_and_imports(open_as, live_server, people, axe, 
     expect(rows).to_have_count(3)
     expect(rows.nth(0)).to_contain_text("Morag Lindsay")
     expect(rows.nth(0)).to_contain_text("new")
-    expect(rows.nth(1)).to_contain_text("= True")
+    expect(rows.nth(1)).to_contain_text("(ours: True)")
     expect(rows.nth(2)).to_contain_text("no claimReviewed")
     select = page.get_by_label("Our rating for “Cherry-picked”")
     expect(select).to_be_visible()
