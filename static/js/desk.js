@@ -41,6 +41,19 @@
     }
   });
 
+  // On a phone the desk's links wait behind "Menu" (the stylesheet hides them only once this runs).
+  var navToggle = document.querySelector(".nav-toggle");
+  if (navToggle) {
+    var navLinks = document.getElementById(navToggle.getAttribute("aria-controls"));
+    navToggle.closest("nav").classList.add("js-nav");
+    navToggle.hidden = false;
+    navToggle.addEventListener("click", function () {
+      var open = navToggle.getAttribute("aria-expanded") !== "true";
+      navToggle.setAttribute("aria-expanded", String(open));
+      if (navLinks) navLinks.classList.toggle("open", open);
+    });
+  }
+
   // A request htmx does not swap in (refused, too large, failed) or could not send: say so
   // above the page, in the server's own words when it gave a page, instead of nothing at all.
   function showRequestError(text) {

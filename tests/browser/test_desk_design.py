@@ -101,3 +101,25 @@ def test_axe_finds_nothing_serious_on_the_desk(open_as, live_server, newsroom, a
                  "/desk/ratings/"]:
         page.goto(live_server.url + path)
         assert axe(page, scheme) == [], path
+
+
+def test_on_a_phone_the_desk_links_wait_behind_menu(open_as, live_server, newsroom):
+    page = open_as(newsroom["journalist"], viewport=PHONE)
+    page.goto(live_server.url + "/desk/")
+    nav = page.get_by_role("navigation", name="Main")
+    claims = nav.get_by_role("link", name="Claims", exact=True)
+    expect(claims).to_be_hidden()
+    menu = nav.get_by_role("button", name="Menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    claims.click()
+    expect(page).to_have_url(live_server.url + "/desk/claims/")
+
+
+def test_at_desk_width_the_links_show_and_menu_does_not(open_as, live_server, newsroom):
+    page = open_as(newsroom["journalist"], viewport=LAPTOP)
+    page.goto(live_server.url + "/desk/")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Claims", exact=True)).to_be_visible()
+    expect(nav.get_by_role("button", name="Menu")).to_be_hidden()
