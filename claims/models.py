@@ -10,10 +10,18 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from claims.languages import MAX_TAG, default_language
 from claims.querysets import ClaimQuerySet
 
 USER = settings.AUTH_USER_MODEL
 HTTP_URL = Q(url__regex=r"^https?://")
+
+
+def language_field() -> models.CharField:
+    """A BCP 47 tag ("es", "pt-BR"). The database default is for rows written in SQL (the archive
+    import, the first appearances filled in), so they too get the newsroom's language."""
+    return models.CharField("language", max_length=MAX_TAG, default=default_language, db_default=default_language(),
+                            help_text="BCP 47, e.g. en, es, pt-BR.")
 
 
 def display_name(user) -> str:
@@ -136,6 +144,7 @@ class Claim(models.Model):
     speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="claims")
     source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims")
     date_said = models.DateField("date said", null=True, blank=True)
+    language = language_field()
     topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.LOGGED)
     assignee = models.ForeignKey(
@@ -214,6 +223,7 @@ class Appearance(models.Model):
     source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="appearances")
     date_said = models.DateField("date said", null=True, blank=True)
     quote = models.TextField("the words there", max_length=5000)
+    language = language_field()
     # The claim's own speaker, source and date: kept in step with the claim's fields.
     primary = models.BooleanField(default=False)
     # An appearance a journalist adds to a public check waits for an editor.

@@ -30,7 +30,7 @@ def publisher() -> dict:
 REVIEW_FIELDS = (
     "slug", "status", "quote", "claim_checked", "date_said", "published_at", "speaker__name", "speaker__kind",
     "speaker__role", "source__url", "source__title", "verdict__conclusion", "verdict__published_at",
-    "verdict__rating__label", "verdict__rating__value",
+    "verdict__rating__label", "verdict__rating__value", "language",
 )
 
 
@@ -53,6 +53,7 @@ def review_row(claim: Claim) -> dict:
         "verdict__published_at": verdict.published_at if verdict else None,
         "verdict__rating__label": rating.label if rating else None,
         "verdict__rating__value": rating.value if rating else None,
+        "language": claim.language,
     }
 
 
@@ -106,6 +107,7 @@ def claim_review_from_row(row: dict, *, best, worst) -> dict | None:
         "@type": "ClaimReview",
         "url": absolute(f"/claims/{row['slug']}/"),
         "claimReviewed": row["claim_checked"] or row["quote"],
+        "inLanguage": row["language"],
         "reviewRating": review_rating,
         "itemReviewed": item,
         "author": publisher(),

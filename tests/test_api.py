@@ -243,7 +243,7 @@ def test_claims_search_answers_in_googles_shape(client):
     assert review["title"] == "Few small boat arrivals are Iraqi."
     assert review["reviewDate"] == "2025-08-18T09:30:00Z"
     assert review["textualRating"] == "Mostly false"
-    assert review["languageCode"] == "en-GB"
+    assert review["languageCode"] == "en"  # the claim's language
 
 
 def test_claims_search_parameters(client):

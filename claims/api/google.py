@@ -19,14 +19,9 @@ from claims.api import schemas as out
 from claims.api.base import api
 from claims.api.endpoints import list_queryset, offset, ranked
 from claims.api.http import Problem, encode_cursor, public_endpoint
+from claims.languages import primary_subtag
 from claims.models import Claim
 from claims.views.public import QUERY_LIMIT
-
-
-def language_code() -> str:
-    """settings.LANGUAGE_CODE in BCP 47's usual case ("en-gb" → "en-GB"): claims have no language yet."""
-    parts = settings.LANGUAGE_CODE.replace("_", "-").split("-")
-    return "-".join([parts[0].lower(), *(p.upper() if len(p) == 2 else p for p in parts[1:])])
 
 
 def publisher_site() -> str:
@@ -56,7 +51,7 @@ def google_claim(claim: Claim) -> dict:
             "title": claim.claim_checked or claim.quote,
             "reviewDate": _timestamp(reviewed),
             "textualRating": rating.label if rating else None,
-            "languageCode": language_code(),
+            "languageCode": claim.language,
         }],
     }
 
@@ -87,11 +82,13 @@ def claims_search(request: HttpRequest, params: Query[GoogleParams]):
     if not (params.query or "").strip() and not params.reviewPublisherSiteFilter:
         raise Problem(422, "Give a query, or a reviewPublisherSiteFilter.")
     start = max(0, offset(params.pageToken, name="pageToken"))
-    wrong_language = params.languageCode and (params.languageCode.split("-")[0].lower()
-                                              != language_code().split("-")[0].lower())
-    if wrong_language or (params.reviewPublisherSiteFilter and not _ours(params.reviewPublisherSiteFilter)):
+    if params.reviewPublisherSiteFilter and not _ours(params.reviewPublisherSiteFilter):
         return {"claims": []}
     queryset = list_queryset()
+    if params.languageCode:
+        # As Google: only the language counts, not the region ("en-US" finds "en" and "en-GB").
+        wanted = primary_subtag(params.languageCode.strip().replace("_", "-"))
+        queryset = queryset.filter(Q(language__iexact=wanted) | Q(language__istartswith=f"{wanted}-"))
     if params.maxAgeDays:
         since = timezone.now() - dt.timedelta(days=params.maxAgeDays)
         queryset = queryset.filter(Q(published_at__gte=since) | Q(date_said__gte=timezone.localdate(since)))

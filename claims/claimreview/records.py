@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from claims.archive import is_http_url
+from claims.languages import detect_language, normalise_tag
 from claims.textnorm import drop_controls
 
 MAX_QUOTE = 5000
@@ -68,6 +69,7 @@ class Record:
     said_on: dt.date | None = None  # the claim's own date, else its first appearance's
     conclusion: str = ""
     appearances: list[Seen] = field(default_factory=list)  # the first appearance first
+    language: str = ""  # BCP 47: the record's inLanguage, else the claim's words guessed; "" when neither
 
 
 # --- finding the records -------------------------------------------------------------------------
@@ -143,7 +145,19 @@ def record_from(obj: dict, base_url: str | None = None) -> Record:
         conclusion=shorten(explanation or text_of(obj.get("reviewBody")) or text_of(obj.get("description")),
                             MAX_CONCLUSION),
         appearances=appearances,
+        language=_language(obj.get("inLanguage")) or _language(item.get("inLanguage")) or detect_language(claim) or "",
     )
+
+
+def _language(value: object) -> str | None:
+    """inLanguage is a tag ("es"), a Language ({"alternateName": "es", "name": "Spanish"}) or a list."""
+    for one in _listed(value):
+        if isinstance(one, dict):
+            one = one.get("alternateName") or one.get("identifier") or one.get("name")
+        tag = normalise_tag(text_of(one)) if isinstance(one, str) else None
+        if tag:
+            return tag
+    return None
 
 
 def _review_url(obj: dict, base_url: str | None) -> str:

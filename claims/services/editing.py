@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from claims import permissions
 from claims.errors import DuplicateClaim, Invalid, WrongState
+from claims.languages import detect_language, language_for, normalise_tag
 from claims.matching import find_duplicates
 from claims.models import (
     Annotation,
@@ -43,8 +44,10 @@ from claims.services.common import (
 def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = "", source=None,
                  date_said=None, topics=(), checkworthiness=None, imported: bool = False,
                  original_url: str | None = None, tip: Tip | None = None, source_url: str = "",
-                 different_reason: str | None = None, check_duplicates: bool = True) -> Claim:
-    """Log a claim; ``source_url`` finds or creates its source in the same transaction.
+                 different_reason: str | None = None, check_duplicates: bool = True,
+                 language: str | None = None) -> Claim:
+    """Log a claim; ``source_url`` finds or creates its source in the same transaction. Without a
+    ``language`` (a BCP 47 tag) the quote's language is guessed, else the newsroom's is used.
 
     When the quote matches claims already logged, nothing is saved: ``DuplicateClaim`` (409) names
     them, and the person either adds an appearance to one (``appearance_add``) or logs a new claim
@@ -64,14 +67,15 @@ def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = ""
         claim = Claim(
             quote=quote, claim_checked=claim_checked, speaker=speaker, source=source, date_said=date_said,
             checkworthiness=checkworthiness, imported=imported, original_url=original_url or None,
-            created_by=actor if actor.is_authenticated else None,
+            created_by=actor if actor.is_authenticated else None, language=language_for(quote, language),
         )
         save_with_unique_slug(claim, f"{speaker.name} {claim_checked or quote}"[:90])
         if topics:
             claim.topics.set(topics)
         Appearance.objects.create(claim=claim, speaker=speaker, speaker_role=speaker.role,
                                   speaker_affiliation=speaker.affiliation, source=source, date_said=date_said,
-                                  quote=quote, primary=True, added_by=actor if actor.is_authenticated else None)
+                                  quote=quote, language=claim.language, primary=True,
+                                  added_by=actor if actor.is_authenticated else None)
         refresh_search_vectors([claim.pk])
         changes = {f: [None, jsonable(current_value(claim, f))] for f in CLAIM_FIELDS if current_value(claim, f)}
         record_event(actor=actor, claim=claim, action="claim_created", changes=changes, before="", after=claim.status)
@@ -142,9 +146,10 @@ def _describe(appearance: Appearance) -> str:
 # ---------------------------------------------------------------- appearances and merges
 
 def appearance_add(*, claim_id: int, actor, quote: str, speaker: Speaker, source_url: str = "", source=None,
-                   date_said=None, tip: Tip | None = None) -> Appearance:
+                   date_said=None, tip: Tip | None = None, language: str | None = None) -> Appearance:
     """Another time the claim was said. On a public check a journalist's appearance waits for an
-    editor ("Accept appearance"); anywhere else, and from an editor, it joins at once."""
+    editor ("Accept appearance"); anywhere else, and from an editor, it joins at once. Its language
+    is the one given, else the one its words are in (a claim is repeated in translation), else the claim's."""
     with transaction.atomic():
         claim = lock_claim(claim_id)
         permissions.require(actor, "appearance_add", claim)
@@ -154,6 +159,7 @@ def appearance_add(*, claim_id: int, actor, quote: str, speaker: Speaker, source
         appearance = Appearance.objects.create(
             claim=claim, speaker=speaker, speaker_role=speaker.role, speaker_affiliation=speaker.affiliation,
             source=source, date_said=date_said, quote=quote, accepted=accepted, added_by=actor,
+            language=normalise_tag(language) or detect_language(quote) or claim.language,
             accepted_by=actor if accepted and claim.is_public else None)
         if accepted and claim.is_public:
             claim.revised_at = timezone.now()

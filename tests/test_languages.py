@@ -1,0 +1,230 @@
+"""Claims in every language, the first part: every claim and appearance has a BCP 47 language,
+guessed from its words when nobody gave one, and said in ClaimReview and the Google-shaped API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+
+from claims import seo, services
+from claims.claimreview.importer import import_claimreview
+from claims.claimreview.records import record_from
+from claims.intake import log_candidates
+from claims.languages import default_language, detect_language, language_for, normalise_tag
+from claims.models import Appearance, Claim, Status
+from tests import factories
+
+API = "/api/v1"
+
+SENTENCES = {
+    "en": "The minister told parliament that unemployment has fallen by half since the last election.",
+    "es": "El ministro dijo en el parlamento que el desempleo se ha reducido a la mitad desde las últimas elecciones.",
+    "pt": "O ministro disse no parlamento que o desemprego caiu pela metade desde as últimas eleições.",
+    "fr": "Le ministre a déclaré au parlement que le chômage a baissé de moitié depuis les dernières élections.",
+    "de": "Der Minister sagte im Parlament, die Arbeitslosigkeit sei seit der letzten Wahl um die Hälfte gesunken.",
+}
+
+
+# --- detection and tags (no database) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "text"), SENTENCES.items())
+def test_it_detects_the_language_of_a_sentence(language, text):
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("text", [
+    "", None, "Yes.", "Thank you",  # fewer than three words
+    "2019 2020 2021 2022 45%",  # numbers are no words
+    "Hotel Taxi Radio Pizza",  # words every language borrows
+])
+def test_it_does_not_guess_on_short_or_ambiguous_text(text):
+    assert detect_language(text) is None
+
+
+@pytest.mark.parametrize(("tag", "expected"), [
+    ("es", "es"), ("EN", "en"), ("pt-br", "pt-BR"), ("en_gb", "en-GB"), (" fr-CA ", "fr-CA"),
+    ("zh-hant-tw", "zh-Hant-TW"), ("es-419", "es-419"), ("de-ch-1901", "de-CH-1901"), ("en-x-Test", "en-x-test"),
+])
+def test_it_writes_tags_in_their_usual_case(tag, expected):
+    assert normalise_tag(tag) == expected
+
+
+@pytest.mark.parametrize("tag", [
+    None, "", "English", "Spanish", "e", "en-", "-en", "en--gb", "en gb", "en-x", "12", "und", "zxx",
+    "en-" + "a" * 9, "en-" + "-".join(["abc"] * 10), "fr;drop table",
+])
+def test_it_refuses_what_is_no_tag(tag):
+    assert normalise_tag(tag) is None
+
+
+def test_the_default_is_the_newsrooms_language_without_its_region(settings):
+    assert settings.LANGUAGE_CODE == "en-gb"
+    assert default_language() == "en"
+    settings.LANGUAGE_CODE = "pt-br"
+    assert default_language() == "pt"
+    assert language_for("ok") == "pt"
+
+
+def test_a_given_tag_wins_over_the_guess():
+    assert language_for(SENTENCES["es"], "es-MX") == "es-MX"
+    assert language_for(SENTENCES["es"], "nonsense here") == "es"
+    assert language_for("Crime fell.") == "en"
+
+
+# --- the fields -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_rows_written_without_a_language_get_the_default():
+    # What the migration gave existing rows, and what rows written in SQL still get.
+    speaker = factories.SpeakerFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO claims_claim (quote, claim_checked, speaker_id, status, slug, version, review_round, "
+            "imported, created_at, updated_at) VALUES (%s, '', %s, 'logged', 'raw', 1, 1, false, now(), now()) "
+            "RETURNING language", [SENTENCES["de"], speaker.pk])
+        assert cursor.fetchone() == ("en",)
+    claim = Claim.objects.get(slug="raw")
+    assert claim.language == "en"
+    from claims.appearances import add_first_appearances
+
+    add_first_appearances([claim.pk])
+    assert claim.appearances.get().language == "en"
+    assert factories.ClaimFactory().language == "en"
+
+
+# --- where a claim is logged -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_new_claim_gets_the_language_of_its_quote(journalist_client):
+    factories.SpeakerFactory(name="Lucía Ferrer", slug="lucia-ferrer")
+    response = journalist_client.post("/desk/claims/new/", {
+        "quote": SENTENCES["es"], "claim_checked": "El desempleo se redujo a la mitad.", "speaker": "Lucía Ferrer",
+        "source_url": "https://news.example.org/es", "date_said": "2025-08-16"})
+    assert response.status_code == 303
+    claim = Claim.objects.get()
+    assert claim.language == "es"
+    assert claim.appearances.get().language == "es"
+
+
+@pytest.mark.django_db
+def test_a_new_claim_too_short_to_tell_gets_the_default(journalist_client):
+    factories.SpeakerFactory(name="Chris Example", slug="chris-example")
+    response = journalist_client.post("/desk/claims/new/", {
+        "quote": "Crime fell.", "claim_checked": "Crime fell.", "speaker": "Chris Example",
+        "source_url": "https://news.example.org/a", "date_said": "2025-08-15"})
+    assert response.status_code == 303
+    assert Claim.objects.get().language == "en"
+
+
+@pytest.mark.django_db
+def test_a_language_given_to_the_service_is_kept(journalist):
+    speaker = factories.SpeakerFactory()
+    claim = services.claim_create(actor=journalist, quote=SENTENCES["pt"], speaker=speaker, language="pt-br")
+    assert claim.language == "pt-BR"
+    other = services.appearance_add(claim_id=claim.pk, actor=journalist, quote=SENTENCES["en"], speaker=speaker)
+    assert other.language == "en"  # said again in translation
+    short = services.appearance_add(claim_id=claim.pk, actor=journalist, quote="Half, yes.", speaker=speaker)
+    assert short.language == "pt-BR"  # too short to tell: the claim's
+
+
+@pytest.mark.django_db
+def test_intake_logs_each_claim_in_its_own_language(journalist):
+    article = (f'Dana Whitfield said: "{SENTENCES["en"]}"\n\n'
+               f'Lucía Ferrer said: "{SENTENCES["es"]}"\n\n'
+               f'Jean Moreau said: "{SENTENCES["fr"]}"\n')
+    created = log_candidates(actor=journalist, text=article, picks=[0, 1, 2])
+    assert {c.quote: c.language for c in created} == {SENTENCES[lang]: lang for lang in ("en", "es", "fr")}
+    assert sorted(Appearance.objects.values_list("language", flat=True)) == ["en", "es", "fr"]
+
+
+# --- ClaimReview import ------------------------------------------------------------------------------
+
+
+def review(n: int, claim: str, **extra) -> dict:
+    return {"@context": "https://schema.org", "@type": "ClaimReview", "url": f"https://checks.example.org/{n}",
+            "claimReviewed": claim, "reviewRating": {"@type": "Rating", "alternateName": "False"},
+            "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Ana Costa"},
+                             "appearance": [f"https://news.example.org/{n}"]}, **extra}
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("pt-br", "pt-BR"), (["xx-!!", "es"], "es"),
+    ({"@type": "Language", "name": "Spanish", "alternateName": "es"}, "es"),
+    ({"@type": "Language", "name": "French"}, "en"),  # a name only: the words are English
+    ("English", "en"), (None, "en"),
+])
+def test_a_record_takes_its_language_from_in_language_else_its_words(value, expected):
+    obj = review(1, SENTENCES["en"], **({"inLanguage": value} if value is not None else {}))
+    assert record_from(obj).language == expected
+
+
+def test_a_record_too_short_to_tell_has_no_language():
+    assert record_from(review(1, "Crime fell.")).language == ""
+
+
+@pytest.mark.django_db
+def test_the_import_stores_in_language_or_the_detected_language_or_the_default(tmp_path):
+    path = tmp_path / "reviews.json"
+    path.write_text(json.dumps([
+        review(1, SENTENCES["en"], inLanguage="pt-br"),
+        review(2, SENTENCES["de"]),
+        review(3, "Crime fell."),
+    ]))
+    import_claimreview([str(path)])
+    languages = {c.original_url: c.language for c in Claim.objects.all()}
+    assert languages == {"https://checks.example.org/1": "pt-BR", "https://checks.example.org/2": "de",
+                         "https://checks.example.org/3": "en"}
+    assert {a.claim.original_url: a.language for a in Appearance.objects.select_related("claim")} == languages
+
+    # Imported again with another language: the update carries it, to the appearances too.
+    path.write_text(json.dumps([review(1, SENTENCES["en"], inLanguage="es")]))
+    import_claimreview([str(path)])
+    claim = Claim.objects.get(original_url="https://checks.example.org/1")
+    assert claim.language == "es"
+    assert list(claim.appearances.values_list("language", flat=True)) == ["es"]
+
+
+# --- what others read ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_claimreview_says_the_claims_language():
+    claim = factories.ClaimFactory(published=True, language="es")
+    assert seo.claim_review(claim)["inLanguage"] == "es"
+    row = seo.with_scale(Claim.objects.filter(pk=claim.pk)).values(*seo.REVIEW_FIELDS).get()
+    assert seo.claim_review_from_row(row, best=None, worst=None)["inLanguage"] == "es"
+
+
+@pytest.mark.django_db
+def test_the_fact_check_page_json_ld_says_the_claims_language(client):
+    claim = factories.ClaimFactory(published=True, language="pt-BR")
+    from tests.html import parse
+
+    soup = parse(client.get(claim.get_absolute_url()))
+    scripts = soup.find_all("script", attrs={"type": "application/ld+json"})
+    reviews = [d for d in map(json.loads, (s.string for s in scripts)) if d.get("@type") == "ClaimReview"]
+    assert [r["inLanguage"] for r in reviews] == ["pt-BR"]
+
+
+@pytest.mark.django_db
+def test_the_google_search_gives_and_filters_by_the_claims_language(client, settings):
+    settings.SITE_URL = "https://checks.example.org"
+    factories.ClaimFactory(published=True, quote="Iraqi arrivals doubled last year.", language="en")
+    factories.ClaimFactory(published=True, quote="Iraqi arrivals doubled, says the minister.", language="pt-BR")
+    factories.ClaimFactory(published=True, quote="Iraqi arrivals doubled in the spring.", language="ptx")
+    factories.ClaimFactory(status=Status.LOGGED, quote="Iraqi arrivals doubled again.", language="pt")
+
+    def codes(**params):
+        claims = client.get(f"{API}/claims:search", {"query": "Iraqi", **params}).json()["claims"]
+        return sorted(c["claimReview"][0]["languageCode"] for c in claims)
+
+    assert codes() == ["en", "pt-BR", "ptx"]
+    assert codes(languageCode="pt") == ["pt-BR"]
+    assert codes(languageCode="PT-pt") == ["pt-BR"]  # the language counts, not the region
+    assert codes(languageCode="en-US") == ["en"]
+    assert codes(languageCode="fr") == []
