@@ -228,3 +228,33 @@ def test_the_google_search_gives_and_filters_by_the_claims_language(client, sett
     assert codes(languageCode="PT-pt") == ["pt-BR"]  # the language counts, not the region
     assert codes(languageCode="en-US") == ["en"]
     assert codes(languageCode="fr") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_claims_and_appearances_the_default():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("claims", "0012_import_drafts")], [("claims", "0013_languages")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO claims_speaker (name, slug, kind, role, affiliation, description, created_at, "
+                           "updated_at) VALUES ('Old Speaker', 'old-speaker', 'person', '', '', '', now(), now()) "
+                           "RETURNING id")
+            speaker = cursor.fetchone()[0]
+            cursor.execute(
+                "INSERT INTO claims_claim (quote, claim_checked, speaker_id, status, slug, version, review_round, "
+                "imported, created_at, updated_at) VALUES (%s, '', %s, 'logged', 'old', 1, 1, false, now(), now()) "
+                "RETURNING id", [SENTENCES["fr"], speaker])
+            claim = cursor.fetchone()[0]
+            cursor.execute("INSERT INTO claims_appearance (claim_id, speaker_id, speaker_role, speaker_affiliation, "
+                           "quote, \"primary\", accepted, created_at) VALUES (%s, %s, '', '', 'x', true, true, now())",
+                           [claim, speaker])
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+    claim = Claim.objects.get(slug="old")
+    assert claim.language == "en"  # not guessed: the migration gives the default only
+    assert claim.appearances.get().language == "en"
