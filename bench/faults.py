@@ -75,13 +75,21 @@ def serve(env: dict) -> subprocess.Popen:
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "factcheck.wsgi", "--workers", "2", "--bind",
                                f"127.0.0.1:{WEB_PORT}", "--log-level", "error"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
+    return serving(server, WEB_PORT, "gunicorn", seconds=10)
+
+
+def serving(server: subprocess.Popen, port: int, name: str, seconds: float) -> subprocess.Popen:
+    """The server once it answers on ``port``; an error if it stops first or takes too long."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{WEB_PORT}/robots.txt", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
             return server
-        except OSError:
+        except OSError as error:
+            if server.poll() is not None:
+                raise RuntimeError(f"{name} stopped before it served") from error
             time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"{name} did not serve within {seconds:.0f} s")
 
 
 def load(paths: list[str], seconds: float, events: list[tuple[float, Callable]],
@@ -223,15 +231,7 @@ def make_run(env: dict) -> subprocess.Popen:
     """``make run`` in a process group of its own, once it answers."""
     server = subprocess.Popen(["make", "run", f"PORT={RUN_PORT}"], cwd=ROOT, env=env, start_new_session=True,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{RUN_PORT}/robots.txt", timeout=2)
-            return server
-        except OSError as error:
-            if server.poll() is not None:
-                raise RuntimeError("make run stopped before it served") from error
-            time.sleep(0.1)
-    raise RuntimeError("make run did not serve")
+    return serving(server, RUN_PORT, "make run", seconds=60)
 
 
 def stop_make_run(server: subprocess.Popen) -> int:
