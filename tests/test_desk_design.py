@@ -54,19 +54,22 @@ def test_a_refusal_on_a_workflow_action_names_who_may(journalist_client):
     assert snapshot() == before
 
 
-def test_a_refusal_outside_the_desk_keeps_the_public_layout(client):
+@pytest.mark.parametrize("path", ["/claims/x/", "/desk/claims/"])
+def test_a_refusal_for_someone_off_the_desk_keeps_the_public_layout(path):
+    from django.contrib.auth.models import AnonymousUser
     from django.test import RequestFactory
 
     from claims.views.errors import permission_denied
 
-    request = RequestFactory().get("/claims/x/")
-    from django.contrib.auth.models import AnonymousUser
-
+    request = RequestFactory().get(path)
     request.user = AnonymousUser()
     response = permission_denied(request, Exception("Not for you."))
     assert response.status_code == 403
-    assert "Not for you." in response.content.decode()
-    assert 'aria-label="Main"' in response.content.decode()
+    soup = parse(response)
+    assert soup.find("main").find("p").get_text(strip=True) == "Not for you."
+    nav = soup.find("nav", attrs={"aria-label": "Main"})
+    assert nav.find("a", string="Speakers") is not None  # the public navigation
+    assert nav.find("a", href="/desk/claims/") is None and soup.find(attrs={"data-testid": "refusal"}) is None
 
 
 # --- destructive actions ask first ------------------------------------------------------------------
