@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -572,3 +573,85 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lexeme} ({self.ndoc})"
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", "read: the review queue and the desk's claims"
+    CLAIMS_WRITE = "claims:write", "claims:write: log claims and appearances"
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API (``Authorization: Bearer …``). The secret is shown once,
+    when it is created; only its SHA-256 digest is kept, with a short prefix to tell tokens apart."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("name", max_length=100)
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    scopes = ArrayField(models.CharField(max_length=20, choices=ApiTokenScope.choices), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class WebhookEvent(models.TextChoices):
+    CLAIM_PUBLISHED = "claim.published", "claim.published: a fact-check is published"
+    CLAIM_CORRECTED = "claim.corrected", "claim.corrected: a published fact-check is corrected"
+    CLAIM_RETRACTED = "claim.retracted", "claim.retracted: a fact-check is retracted"
+    APPEARANCE_ADDED = "appearance.added", "appearance.added: a public claim was said again"
+
+
+class WebhookEndpoint(models.Model):
+    """An address told about public changes, signed per Standard Webhooks with its own secret."""
+
+    url = models.URLField("Endpoint URL", max_length=2000)
+    events = ArrayField(models.CharField(max_length=40, choices=WebhookEvent.choices), default=list)
+    description = models.CharField(max_length=200, blank=True)
+    secret = models.CharField(max_length=100)  # "whsec_" + base64; needed to sign, so kept as is
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(default=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    failing_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(url__startswith="http"), name="webhook_url_http")]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, and how its delivery went (the desk's delivery log)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Delivered"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    message_id = models.CharField(max_length=40, unique=True)  # webhook-id: "msg_…", the same on every retry
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    response_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint_id}"

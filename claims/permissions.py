@@ -59,6 +59,9 @@ TABLE: dict[str, dict[str | None, frozenset[str]]] = {
     "speaker_merge": {NO_CLAIM: EDITORS_ONLY},
     "ratings_manage": {NO_CLAIM: EDITORS_ONLY},
     "claimreview_import": {NO_CLAIM: EDITORS_ONLY},
+    "token_manage": {NO_CLAIM: DESK},  # one's own API tokens
+    "webhook_manage": {NO_CLAIM: EDITORS_ONLY},
+    "jobs_manage": {NO_CLAIM: EDITORS_ONLY},
 }
 
 # Workflow buttons, in the order the workspace shows them.
@@ -180,6 +183,9 @@ DENIED = {
     "speaker_merge": "Only editors can merge speakers.",
     "ratings_manage": "Only editors can manage the rating scale.",
     "claimreview_import": "Only editors can import ClaimReview.",
+    "token_manage": DESK_ONLY.format("create API tokens"),
+    "webhook_manage": "Only editors can manage webhooks.",
+    "jobs_manage": "Only editors can see and retry background jobs.",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -50,6 +51,21 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600, minimum=1)
 SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 5, minimum=1)
 # Requests a minute one client address may make to the JSON API (/api/v1/) before it answers 429.
 API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 60, minimum=1)
+# Requests a minute one API token may make.
+API_TOKEN_REQUESTS_PER_MINUTE = env_int("API_TOKEN_REQUESTS_PER_MINUTE", 600, minimum=1)
+# Networks (comma-separated CIDRs) the fetcher and webhooks may reach although they are private or
+# local, e.g. 127.0.0.0/8 for testing; plain http is allowed to them too. Empty: none.
+FETCH_ALLOW_NETWORKS = env_list("FETCH_ALLOW_NETWORKS", [])
+for _network in FETCH_ALLOW_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FETCH_ALLOW_NETWORKS: {_network!r} is not a network (write CIDRs such as 127.0.0.0/8)"
+        ) from None
+
+# Background jobs (procrastinate): task modules beyond claims/tasks.py.
+PROCRASTINATE_IMPORT_PATHS = ["claims.webhooks.tasks"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +80,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "procrastinate.contrib.django",  # background jobs on PostgreSQL (mail, webhooks)
     "ninja",  # the JSON API's docs page, with Swagger UI from ninja's own static files
     "claims",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.views import claimreview, desk, directory, intake, workspace
+from claims.views import claimreview, desk, directory, intake, jobs, tokens, webhooks, workspace
 
 app_name = "desk"
 urlpatterns = [
@@ -45,4 +45,11 @@ urlpatterns = [
     path("topics/", directory.topic_list, name="topics"),
     path("topics/new/", directory.topic_edit, name="topic_create"),
     path("topics/<int:topic_id>/", directory.topic_edit, name="topic_edit"),
+    path("tokens/", tokens.token_list, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
+    path("webhooks/", webhooks.endpoint_list, name="webhooks"),
+    path("webhooks/<int:endpoint_id>/", webhooks.endpoint_detail, name="webhook"),
+    path("webhooks/<int:endpoint_id>/<slug:action>/", webhooks.endpoint_action, name="webhook_action"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<int:job_id>/retry/", jobs.job_retry, name="job_retry"),
 ]
