@@ -24,9 +24,10 @@ from django.utils.text import slugify
 
 from claims.appearances import add_first_appearances
 from claims.events import record_event
+from claims.languages import language_for, search_config
 from claims.matching import add_term_stats
 from claims.models import Claim, Rating, Speaker, Topic
-from claims.search import document_texts, vector_sql
+from claims.search import document_texts, vector_sql, words_config
 from claims.textnorm import normalise
 
 REQUIRED = ("claim", "speaker", "rating", "date", "url")
@@ -125,6 +126,7 @@ class ArchiveRecord:
     publisher_name: str = ""
     publisher_site: str = ""
     publisher_rating: str = ""
+    language: str = ""  # BCP 47; empty: the quote's, when it can be told, else the newsroom's
 
 
 def read_rows(handle) -> Iterable[tuple[int, dict]]:
@@ -230,12 +232,12 @@ def _problem(row: dict, ratings: dict) -> str | None:
 
 _INSERT_CLAIMS = f"""
 INSERT INTO claims_claim (quote, claim_checked, speaker_id, source_id, date_said, status, slug, version, review_round,
-                          imported, original_url, created_at, updated_at, published_at, search_vector)
+                          imported, original_url, created_at, updated_at, published_at, search_vector, language)
 SELECT t.quote, t.checked, t.speaker, t.source, t.said, 'published', t.slug, 1, 1, true, t.url, now(), now(),
-       t.published, {vector_sql("t.doc_a", "t.doc_b", "t.doc_c")}
+       t.published, {vector_sql("t.doc_a", "t.doc_b", "t.doc_c", "t.config", "t.words")}, t.language
 FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::date[], %s::text[], %s::text[],
-            %s::timestamptz[], %s::text[], %s::text[], %s::text[])
-     AS t(quote, checked, speaker, source, said, slug, url, published, doc_a, doc_b, doc_c)
+            %s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+     AS t(quote, checked, speaker, source, said, slug, url, published, doc_a, doc_b, doc_c, language, config, words)
 RETURNING id, slug
 """  # noqa: S608 - no input in the statement's text
 _INSERT_VERDICTS = """
@@ -255,11 +257,13 @@ def insert_archive_records(records: list[ArchiveRecord]) -> list[int]:
         return []
     slugs = [archive_slug(r.url) for r in records]
     docs = [document_texts(r.quote, r.checked, r.speaker.name, r.speaker.role, r.conclusion) for r in records]
+    languages = [r.language or language_for(r.quote) for r in records]
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_CLAIMS, [
             [r.quote for r in records], [r.checked for r in records], [r.speaker.pk for r in records],
             [r.source_id for r in records], [r.said for r in records], slugs, [r.url for r in records],
-            [r.published for r in records], *([d[i] for d in docs] for i in range(3))])
+            [r.published for r in records], *([d[i] for d in docs] for i in range(3)), languages,
+            [search_config(language) for language in languages], [words_config(language) for language in languages]])
         ids = dict((slug, pk) for pk, slug in cursor.fetchall())
         claim_ids = [ids[slug] for slug in slugs]
         cursor.execute(_INSERT_VERDICTS, [

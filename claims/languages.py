@@ -88,3 +88,51 @@ def detect_language(text: str | None) -> str | None:
 def language_for(text: str | None, given: str | None = None) -> str:
     """The tag to store: the one given if it is a tag, else the detected language, else the default."""
     return normalise_tag(given) or detect_language(text) or default_language()
+
+
+# --- names and text-search configurations ----------------------------------------------------------
+
+# The languages the desk offers by name, in their own words; any other BCP 47 tag may be typed.
+COMMON_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "ar", "nl", "pl", "ro", "ru", "uk", "tr", "el", "hi",
+                    "zh", "ja", "ko", "ca", "sv", "id", "sw", "fa", "he")
+# Where Django's table has no name, or not the one a reader expects.
+_NAMES = {"zh": "中文", "yi": "ייִדיש", "eu": "Euskara", "ar": "العربية", "mul": "Multiple languages"}
+
+# The text-search configurations PostgreSQL 16 and later ship (\dF), by the primary subtag they stem;
+# every other language is searched word for word ('simple': lower case, no stemming, no stop words).
+TEXT_SEARCH_CONFIGS = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "da": "danish", "nl": "dutch",
+    "en": "english", "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "hi": "hindi",
+    "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian", "lt": "lithuanian", "ne": "nepali",
+    "no": "norwegian", "nb": "norwegian", "nn": "norwegian", "pt": "portuguese", "ro": "romanian",
+    "ru": "russian", "sr": "serbian", "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish",
+    "yi": "yiddish",
+}
+SIMPLE = "simple"
+
+
+def search_config(tag: str | None) -> str:
+    """The PostgreSQL text-search configuration for a language ("pt-BR" → "portuguese"), 'simple'
+    for one PostgreSQL cannot stem. Only names from the table above come out: safe inside SQL."""
+    return TEXT_SEARCH_CONFIGS.get(primary_subtag(tag or ""), SIMPLE)
+
+
+def language_name(tag: str | None) -> str:
+    """A language's name in that language, first letter up ("es" → "Español", "pt-BR" →
+    "Português (pt-BR)"); the tag itself for one Django does not know."""
+    if not tag:
+        return ""
+    primary = primary_subtag(tag)
+    from django.conf.locale import LANG_INFO
+
+    name = _NAMES.get(primary) or LANG_INFO.get(primary, {}).get("name_local") or ""
+    if not name:
+        return tag
+    name = name[:1].upper() + name[1:]
+    return name if tag == primary else f"{name} ({tag})"
+
+
+def is_default(tag: str | None) -> bool:
+    """Whether a claim is in the newsroom's language (a region of it counts: "en-GB" for "en")."""
+    return not tag or primary_subtag(tag) == default_language()
+

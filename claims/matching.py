@@ -5,6 +5,10 @@ The database side stays fast at a million claims: the query's words are looked u
 first, with an AND of rare words before any looser OR, and a cap on candidates. The re-ranking
 in ``claims.extraction`` copes with paraphrase: stems, stop words, numbers written differently
 and word order.
+
+Languages: the text's words are stemmed in its language's configuration, as the claims in that
+language were, and candidates in that language rank ahead of the others (a claim checked in
+another language is still a past ruling, only a less likely one).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Q
 
+from claims.languages import language_for, primary_subtag, search_config
 from claims.models import Claim, SearchTerm
 from claims.textnorm import query_text
 
@@ -38,10 +43,10 @@ class Match:
         }
 
 
-def query_lexemes(text: str) -> list[str]:
-    """The text's search words as PostgreSQL stems them (stop words gone)."""
+def query_lexemes(text: str, config: str = "english") -> list[str]:
+    """The text's search words as PostgreSQL stems them in ``config`` (stop words gone)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT lexeme FROM unnest(to_tsvector('english', %s))", [query_text(text, 2000)])
+        cursor.execute("SELECT lexeme FROM unnest(to_tsvector(%s::regconfig, %s))", [config, query_text(text, 2000)])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -58,7 +63,7 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def _candidate_ids(base, terms: list[tuple[str, int | None]]) -> list[int]:
+def _candidate_ids(base, terms: list[tuple[str, int | None]], config: str) -> list[int]:
     """Ask for the rarest words together first, then fewer of them; an OR only of uncommon words.
 
     Every query includes a rare word or several words at once, so PostgreSQL never has to
@@ -73,7 +78,7 @@ def _candidate_ids(base, terms: list[tuple[str, int | None]]) -> list[int]:
     elif len(lexemes) == 1:
         attempts.append(_quote(lexemes[0]))
     for tsquery in attempts:
-        query = SearchQuery(tsquery, search_type="raw", config="english")
+        query = SearchQuery(tsquery, search_type="raw", config=config)
         for pk in base.filter(search_vector=query).values_list("pk", flat=True)[:CANDIDATES]:
             if pk not in seen:
                 seen.add(pk)
@@ -84,15 +89,18 @@ def _candidate_ids(base, terms: list[tuple[str, int | None]]) -> list[int]:
 
 
 def find_similar(text: str, *, limit: int = 5, checked_only: bool = True, exclude_id: int | None = None,
-                 exclude_statuses: tuple[str, ...] = ("merged",)) -> list[Match]:
+                 exclude_statuses: tuple[str, ...] = ("merged",), language: str | None = None) -> list[Match]:
     """Already-checked claims (published and imported archive records) most like ``text``; with
-    ``checked_only=False``, claims in any state but those excluded.
+    ``checked_only=False``, claims in any state but those excluded. ``language`` is the text's
+    (guessed from its words when not given): claims in it come first.
 
     A claim's stored document holds the words of all its appearances, so a claim is found by
     any of the ways it was said."""
     from claims.extraction import rank
 
-    terms = rarest_first(query_lexemes(text))
+    language = language_for(text, language)
+    config = search_config(language)
+    terms = rarest_first(query_lexemes(text, config))
     if not terms:
         return []
     base = Claim.objects.all()
@@ -102,16 +110,24 @@ def find_similar(text: str, *, limit: int = 5, checked_only: bool = True, exclud
         base = base.exclude(status__in=exclude_statuses)
     if exclude_id is not None:
         base = base.exclude(pk=exclude_id)
-    ids = _candidate_ids(base, terms)
+    ids = _candidate_ids(base, terms, config)
     if not ids:
         return []
     claims = {c.pk: c for c in Claim.objects.filter(pk__in=ids).select_related("speaker", "verdict__rating")
               .only("pk", "slug", "quote", "claim_checked", "status", "imported", "original_url", "published_at",
+                    "language",
                     "speaker__name", "speaker__slug", "verdict__rating__label", "verdict__rating__slug",
                     "verdict__rating__colour", "verdict__conclusion")}
     said = _other_appearances(claims)
     ranked = rank(text, [(pk, f"{c.quote} {c.claim_checked} {said.get(pk, '')}") for pk, c in claims.items()])
-    return [Match(claims[pk], score) for pk, score in ranked[:limit] if score > 0]
+    matches = [Match(claims[pk], score) for pk, score in ranked if score > 0]
+    # A stable sort: within each group the ranker's order stays.
+    matches.sort(key=lambda m: not same_language(m.claim, language))
+    return matches[:limit]
+
+
+def same_language(claim: Claim, language: str) -> bool:
+    return primary_subtag(claim.language or "") == primary_subtag(language)
 
 
 def _other_appearances(claims: dict[int, Claim]) -> dict[int, str]:
@@ -140,17 +156,20 @@ def similarity(a: str, b: str) -> float:
 NOT_JOINABLE = ("dismissed", "merged", "retracted")
 
 
-def find_duplicates(text: str, *, threshold: float | None = None, exclude_id: int | None = None) -> list[Match]:
-    """Claims (in progress, published or archive) saying what ``text`` says, best first: each
-    scored by ``similarity`` against its quote and every appearance's words."""
+def find_duplicates(text: str, *, threshold: float | None = None, exclude_id: int | None = None,
+                    language: str | None = None) -> list[Match]:
+    """Claims (in progress, published or archive) saying what ``text`` says, best first (those in
+    the text's language, given or guessed, ahead): each scored by ``similarity`` against its quote
+    and every appearance's words."""
     from django.conf import settings
 
     from claims.models import Appearance
 
     if threshold is None:
         threshold = settings.DUPLICATE_MATCH_THRESHOLD
+    language = language_for(text, language)
     candidates = find_similar(text, limit=10, checked_only=False, exclude_id=exclude_id,
-                              exclude_statuses=NOT_JOINABLE)
+                              exclude_statuses=NOT_JOINABLE, language=language)
     if not candidates:
         return []
     texts: dict[int, set[str]] = {m.claim.pk: {m.claim.quote} for m in candidates}
@@ -158,7 +177,7 @@ def find_duplicates(text: str, *, threshold: float | None = None, exclude_id: in
         texts[claim_id].add(quote)
     scored = [Match(m.claim, max(similarity(text, other) for other in texts[m.claim.pk])) for m in candidates]
     scored = [m for m in scored if m.score >= threshold]
-    scored.sort(key=lambda m: (-m.score, m.claim.pk))
+    scored.sort(key=lambda m: (not same_language(m.claim, language), -m.score, m.claim.pk))
     return scored
 
 

@@ -28,9 +28,9 @@ from claims.claimreview.read import SourceError, read_source
 from claims.claimreview.records import MAX_CHECKED, Record, Seen, Skip, record_from, shorten, site_of
 from claims.events import record_event
 from claims.fetch import IPAddress, public_address
-from claims.languages import default_language
+from claims.languages import default_language, search_config
 from claims.models import Appearance, Claim, Rating, RatingMapping, Source, Speaker
-from claims.search import document_texts, refresh_search_vectors, vector_sql
+from claims.search import document_texts, refresh_search_vectors, vector_sql, words_config
 
 BATCH = 1000
 UNKNOWN_SPEAKER = "Unknown"
@@ -140,11 +140,11 @@ def _url_hint(obj: dict) -> str:
 _UPDATE_CLAIMS = f"""
 UPDATE claims_claim AS c
 SET quote = t.quote, claim_checked = t.checked, speaker_id = t.speaker, source_id = t.source, date_said = t.said,
-    published_at = t.published, updated_at = now(), search_vector = {vector_sql("t.doc_a", "t.doc_b", "t.doc_c")},
-    language = t.language
+    published_at = t.published, updated_at = now(), language = t.language,
+    search_vector = {vector_sql("t.doc_a", "t.doc_b", "t.doc_c", "t.config", "t.words")}
 FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::date[], %s::timestamptz[],
-            %s::text[], %s::text[], %s::text[], %s::text[])
-     AS t(id, quote, checked, speaker, source, said, published, doc_a, doc_b, doc_c, language)
+            %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+     AS t(id, quote, checked, speaker, source, said, published, doc_a, doc_b, doc_c, language, config, words)
 WHERE c.id = t.id
 """  # noqa: S608 - no input in the statement's text
 _UPDATE_VERDICTS = """
@@ -170,14 +170,6 @@ FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::date[], %s::text[], %s
 JOIN claims_speaker s ON s.id = t.speaker
 JOIN claims_claim c ON c.id = t.claim
 """
-# The archive's own insert leaves claims in the newsroom's language; the records say otherwise.
-_SET_LANGUAGES = """
-UPDATE claims_claim AS c SET language = t.language
-FROM unnest(%s::bigint[], %s::text[]) AS t(id, language)
-WHERE c.id = t.id AND c.language <> t.language
-"""
-
-
 _INSERT_SOURCES = """
 INSERT INTO claims_source (url, title, outlet, published_on, kind, full_text, created_at)
 SELECT t.url, t.title, t.outlet, t.published, 'article', '', now()
@@ -238,7 +230,6 @@ class _Writer:
                 fresh.append((record, row))
 
         new_ids = insert_archive_records([row for _, row in fresh])
-        self._languages(new_ids, [record for record, _ in fresh])
         old_ids = [pk for pk, _, _ in stale]
         self._update(stale)
         self._appearances([*zip(new_ids, fresh, strict=True), *((pk, (rec, row)) for pk, rec, row in stale)],
@@ -263,7 +254,7 @@ class _Writer:
             url=record.url, published=published, rating_id=rating.pk if rating else None,
             conclusion=record.conclusion, source_id=sources.get(first) if first else None,
             publisher_name=record.publisher_name, publisher_site=record.publisher_site,
-            publisher_rating=record.rating_text)
+            publisher_rating=record.rating_text, language=record.language or default_language())
 
     def _sources(self, appearances: list[Seen]) -> dict[str, int]:
         """A Source for every appearance URL: the oldest one with that URL, or a new one."""
@@ -289,22 +280,18 @@ class _Writer:
         rows = [row for _, _, row in stale]
         ids = [pk for pk, _, _ in stale]
         docs = [document_texts(r.quote, r.checked, r.speaker.name, r.speaker.role, r.conclusion) for r in rows]
+        languages = [r.language for r in rows]
         with connection.cursor() as cursor:
             cursor.execute(_UPDATE_CLAIMS, [ids, [r.quote for r in rows], [r.checked for r in rows],
                                             [r.speaker.pk for r in rows], [r.source_id for r in rows],
                                             [r.said for r in rows], [r.published for r in rows],
                                             *([d[i] for d in docs] for i in range(3)),
-                                            [record.language or default_language() for _, record, _ in stale]])
+                                            languages, [search_config(language) for language in languages],
+                                            [words_config(language) for language in languages]])
             cursor.execute(_UPDATE_VERDICTS, [ids, [r.rating_id for r in rows], [r.conclusion for r in rows],
                                               [r.published for r in rows], [r.publisher_name for r in rows],
                                               [r.publisher_site for r in rows], [r.publisher_rating for r in rows]])
             cursor.execute(_DROP_IMPORTED_APPEARANCES, [ids])
-
-    @staticmethod
-    def _languages(claim_ids: list[int], records: list[Record]) -> None:
-        if claim_ids:
-            with connection.cursor() as cursor:
-                cursor.execute(_SET_LANGUAGES, [claim_ids, [r.language or default_language() for r in records]])
 
     def _appearances(self, claims: list[tuple[int, tuple[Record, ArchiveRecord]]], sources: dict[str, int]) -> None:
         """One appearance per appearance URL; the first is the claim's own (its speaker, source and date)."""
