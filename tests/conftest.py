@@ -57,3 +57,11 @@ def editor_client(client, editor):
 def outsider_client(client, outsider):
     client.force_login(outsider)
     return client
+
+
+@pytest.fixture
+def run_jobs(db):
+    """``run_jobs()`` runs every due background job in this test's transaction (tests/jobs.py)."""
+    from tests.jobs import run_jobs as run
+
+    return run

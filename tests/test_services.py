@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Max
 
 from claims import services
@@ -758,11 +759,11 @@ def test_it_detaches_notes_whose_span_no_longer_fits_the_quote(journalist):
 
 
 def test_it_mails_the_editors_on_submit(ready, journalist, editor, editor2, superuser, mailoutbox,
-                                        django_capture_on_commit_callbacks):
+                                        run_jobs):
     factories.UserFactory(username="retired", email="retired@newsroom.example.org", is_active=False,
                           groups=[Group.objects.get(name=EDITORS)])
-    with django_capture_on_commit_callbacks(execute=True):
-        services.claim_submit(claim_id=ready.pk, actor=journalist)
+    services.claim_submit(claim_id=ready.pk, actor=journalist)
+    run_jobs()
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert sorted(mail.to) == sorted([editor.email, editor2.email])
@@ -770,32 +771,38 @@ def test_it_mails_the_editors_on_submit(ready, journalist, editor, editor2, supe
     assert ready.get_desk_url() in mail.body
 
 
-def test_it_mails_nothing_until_the_transaction_commits(ready, journalist, editor, mailoutbox):
+def test_it_mails_nothing_until_the_job_runs_and_nothing_when_the_change_rolls_back(ready, journalist, editor,
+                                                                                    mailoutbox, run_jobs):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.claim_submit(claim_id=ready.pk, actor=journalist)
+        raise RuntimeError("the rest of the request failed")
+    assert run_jobs() == 0 and mailoutbox == []
     services.claim_submit(claim_id=ready.pk, actor=journalist)
     assert mailoutbox == []
+    assert run_jobs() == 1 and len(mailoutbox) == 1
 
 
 def test_it_mails_the_author_on_approval(submitted, journalist, editor, mailoutbox,
-                                         django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.review_approve(claim_id=submitted.pk, actor=editor)
+                                         run_jobs):
+    services.review_approve(claim_id=submitted.pk, actor=editor)
+    run_jobs()
     assert [m.to for m in mailoutbox] == [[journalist.email]]
     assert mailoutbox[0].subject.startswith("Published:")
     assert "Tom Hughes approved your verdict." in mailoutbox[0].body
 
 
 def test_it_mails_nobody_on_an_approval_short_of_the_quorum(submitted, editor, mailoutbox, settings,
-                                                            django_capture_on_commit_callbacks):
+                                                            run_jobs):
     settings.REVIEW_APPROVALS_REQUIRED = 2
-    with django_capture_on_commit_callbacks(execute=True):
-        services.review_approve(claim_id=submitted.pk, actor=editor)
+    services.review_approve(claim_id=submitted.pk, actor=editor)
+    run_jobs()
     assert mailoutbox == []
 
 
 def test_it_mails_the_author_when_changes_are_requested(submitted, journalist, editor, mailoutbox,
-                                                        django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.review_request_changes(claim_id=submitted.pk, actor=editor, comment="Cite table 4.")
+                                                        run_jobs):
+    services.review_request_changes(claim_id=submitted.pk, actor=editor, comment="Cite table 4.")
+    run_jobs()
     assert [m.to for m in mailoutbox] == [[journalist.email]]
     assert mailoutbox[0].subject.startswith("Changes requested:")
     assert "Cite table 4." in mailoutbox[0].body

@@ -589,11 +589,11 @@ def test_it_shows_the_transitions_in_the_history(submitted, journalist, editor):
 
 
 def test_it_mails_the_editors_when_a_verdict_is_submitted(ready, journalist, editor, editor2, mailoutbox,
-                                                          django_capture_on_commit_callbacks):
+                                                          run_jobs):
     factories.UserFactory(username="gone", is_active=False, groups=[Group.objects.get(name=EDITORS)])
     factories.UserFactory(username="colleague", groups=[Group.objects.get(name=JOURNALISTS)])
-    with django_capture_on_commit_callbacks(execute=True):
-        as_user(journalist).post(transition(ready, "submit"))
+    as_user(journalist).post(transition(ready, "submit"))
+    run_jobs()
     [mail] = mailoutbox
     assert sorted(mail.to) == sorted([editor.email, editor2.email])
     assert mail.subject.startswith("For review:")
@@ -601,31 +601,33 @@ def test_it_mails_the_editors_when_a_verdict_is_submitted(ready, journalist, edi
 
 
 def test_it_mails_the_verdicts_author_when_it_is_published(ready, journalist, editor, editor2, mailoutbox,
-                                                           django_capture_on_commit_callbacks):
+                                                           run_jobs):
     # Someone else reworded and submitted it: the mail still goes to whoever wrote the verdict.
     services.verdict_save(claim_id=ready.pk, actor=editor2, version=1, data={"conclusion": "Reworded."})
     services.claim_submit(claim_id=ready.pk, actor=editor2)
-    with django_capture_on_commit_callbacks(execute=True):
-        as_user(editor).post(transition(ready, "approve"))
+    run_jobs()
+    mailoutbox.clear()  # "For review" to the editors
+    as_user(editor).post(transition(ready, "approve"))
+    run_jobs()
     assert [m.to for m in mailoutbox] == [[journalist.email]]
     assert mailoutbox[0].subject.startswith("Published:")
     assert "Tom Hughes" in mailoutbox[0].body
 
 
 def test_it_mails_the_verdicts_author_when_changes_are_requested(submitted, journalist, editor, mailoutbox,
-                                                                 django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        as_user(editor).post(transition(submitted, "request-changes"), {"comment": "Cite table 4."})
+                                                                 run_jobs):
+    as_user(editor).post(transition(submitted, "request-changes"), {"comment": "Cite table 4."})
+    run_jobs()
     assert [m.to for m in mailoutbox] == [[journalist.email]]
     assert mailoutbox[0].subject.startswith("Changes requested:")
     assert "Cite table 4." in mailoutbox[0].body
 
 
 def test_it_mails_nobody_for_an_approval_short_of_the_quorum(submitted, editor, mailoutbox, settings,
-                                                             django_capture_on_commit_callbacks):
+                                                             run_jobs):
     settings.REVIEW_APPROVALS_REQUIRED = 2
-    with django_capture_on_commit_callbacks(execute=True):
-        as_user(editor).post(transition(submitted, "approve"))
+    as_user(editor).post(transition(submitted, "approve"))
+    run_jobs()
     assert mailoutbox == []
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
@@ -122,9 +121,13 @@ def save_with_unique_slug(obj, base: str, max_length: int = 100) -> None:
 
 
 def mail_on_commit(subject: str, body: str, recipients: list[str]) -> None:
+    """Mail sent by a background job once the caller's transaction commits (never if it rolls back),
+    retried while the mail server is down: a transition never waits for it or fails with it."""
+    from claims.tasks import send_mail_job
+
     recipients = [r for r in recipients if r]
     if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+        send_mail_job.defer(subject=subject, body=body, recipients=recipients)
 
 
 def claim_link(claim: Claim) -> str:

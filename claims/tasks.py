@@ -1,0 +1,23 @@
+"""Background jobs on PostgreSQL (procrastinate): the work a request must not wait for.
+
+A job is deferred inside the transaction of the change that asks for it, so it exists exactly when
+the change committed; a worker (``manage.py procrastinate worker``, started by ``make run``) runs
+it after the commit, and retries it with exponential backoff when it fails. Jobs that used up
+their attempts are listed for editors at /desk/jobs/ with "Retry". Webhook deliveries are in
+``claims.webhooks.tasks``.
+"""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+# Nine tries in all, waiting 4^(retry) seconds between them: 4 s, 16 s, 1 min, 4 min, 17 min, 68 min,
+# 4.5 h, 18 h. An SMTP outage of most of a day still delivers the mail.
+MAIL_RETRY = RetryStrategy(max_attempts=8, exponential_wait=4)
+
+
+@app.task(name="mail.send", queue="mail", retry=MAIL_RETRY)
+def send_mail_job(*, subject: str, body: str, recipients: list[str]) -> None:
+    send_mail(subject, body, None, recipients, fail_silently=False)
