@@ -7,11 +7,11 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Fact-checks"
 
     def ready(self) -> None:
-        from claims import setup
+        from claims import checks, setup
 
         # Runs after every migrate (also after test flushes), so groups and ratings always exist.
         post_migrate.connect(_ensure_defaults, sender=self)
-        del setup
+        del checks, setup  # imported for what they register
         # Changes made outside the services (the admin) also make public pages stale.
         from django.db.models.signals import post_delete, post_save
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from claims import webhooks
 from claims.models import PUBLIC_STATUSES, Claim, Event
 
 ACTIONS: dict[str, str] = {
@@ -81,13 +82,15 @@ def record_event(*, actor, action: str, claim: Claim | None = None, changes: dic
     current = claim.status if claim else ""
     if claim is None or claim.status in PUBLIC_STATUSES or after in PUBLIC_STATUSES:
         invalidate_public_pages_on_commit()
-    return Event.objects.create(
+    event = Event.objects.create(
         actor=_actor(actor), claim=claim, action=action,
         status_before=current if before is None else before,
         status_after=current if after is None else after,
         changes=changes or {}, comment=comment,
         review_round=claim.review_round if claim else None,
     )
+    webhooks.emit(event)  # published, corrected, retracted and new appearances reach subscribed endpoints
+    return event
 
 
 def record_event_on_claims(*, actor, action: str, claims: Iterable[Claim], changes: dict | None = None,

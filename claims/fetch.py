@@ -1,14 +1,18 @@
 """Fetch what the desk is given by address, without becoming an SSRF tool.
 
 ``fetch`` reads the article a journalist pasted on the intake page (HTML or text, 2 MB);
-``fetch_bytes`` reads a document to import (JSON, JSON-LD or HTML, 10 MB, gzip allowed). Both go
-through the same hops under the same address policy.
+``fetch_bytes`` reads a document to import (JSON, JSON-LD or HTML, 10 MB, gzip allowed); ``post``
+delivers a webhook (HTTPS, no redirects followed, 64 KB of the answer read). All go through the
+same hops under the same address policy.
 
 Every hop is checked the same way: the URL must be plain http(s) without credentials, the host
 is resolved once, every address it resolves to must pass ``address_allowed``, and the socket is
 then opened to that checked address (never to the name again, so a second DNS answer cannot
 swap in an internal address). The Host header and the TLS server name stay the original host, so
 virtual hosting and certificate checks work as usual. One deadline covers the whole fetch.
+
+The operator may name networks (``FETCH_ALLOW_NETWORKS``, e.g. 127.0.0.0/8 for local testing)
+whose addresses pass whatever policy a caller gives; webhooks may use plain http only to them.
 
 Size is capped on the wire and again after decompression: a gzip body is inflated in bounded steps
 and refused as soon as it passes the cap, so a small "gzip bomb" cannot fill the memory.
@@ -34,6 +38,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TEXT_TYPES = frozenset({"text/html", "text/plain", "application/xhtml+xml"})
 IMPORT_TYPES = frozenset({"application/json", "application/ld+json", "text/html", "application/xhtml+xml"})
 USER_AGENT = "FactcheckDesk/0.1 (article intake)"
+WEBHOOK_USER_AGENT = "FactcheckDesk/0.1 (webhooks)"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _CHUNK = 64 * 1024
 
@@ -146,6 +151,33 @@ def public_address(ip: IPAddress | str) -> bool:
     )
 
 
+def allowed_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The networks named in ``FETCH_ALLOW_NETWORKS`` (none outside a configured Django project)."""
+    try:
+        from django.conf import settings
+
+        names = settings.FETCH_ALLOW_NETWORKS if settings.configured else []
+    except (ImportError, AttributeError):
+        names = []
+    return tuple(ipaddress.ip_network(name, strict=False) for name in names)
+
+
+def in_allowed_network(ip: IPAddress | str) -> bool:
+    """Whether ``ip`` is inside a network the operator allowed (``FETCH_ALLOW_NETWORKS``)."""
+    if not isinstance(ip, ipaddress.IPv4Address | ipaddress.IPv6Address):
+        ip = ipaddress.ip_address(ip)
+    if isinstance(ip, ipaddress.IPv6Address):
+        ip = ipaddress.IPv6Address(int(ip))
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+    return any(ip.version == net.version and ip in net for net in allowed_networks())
+
+
+def address_policy(ip: IPAddress | str) -> bool:
+    """The configured policy: a public address, or one in ``FETCH_ALLOW_NETWORKS``."""
+    return public_address(ip) or in_allowed_network(ip)
+
+
 def fetch(
     url: str,
     *,
@@ -185,6 +217,74 @@ def fetch_bytes(
                               max_redirects=max_redirects)
     return FetchedDocument(url=url, final_url=final_url, content_type=body.content_type, charset=body.charset,
                            body=body.data)
+
+
+@dataclass
+class PostAnswer:
+    status: int
+    body: bytes  # at most ``max_response_bytes`` of it: what an endpoint says back is only logged
+
+
+def post(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    address_allowed: Callable[[IPAddress], bool] = public_address,
+    deadline: float = 10.0,
+    max_response_bytes: int = 64 * 1024,
+) -> PostAnswer:
+    """POST ``body`` to ``url`` once (a webhook delivery) and return the answer's status, or raise
+    FetchError when no answer came. Redirects are not followed: a 3xx is returned like any status.
+    HTTPS only, except to addresses inside ``FETCH_ALLOW_NETWORKS``, which plain http may reach."""
+    url = url.strip()
+    clock = _Deadline(deadline)
+    try:
+        target = _target(url, redirected=False)
+        addresses = _resolve(target, address_allowed, clock, http_only_inside=target.scheme == "http")
+        sock = response = None
+        try:
+            sock = _connect(target, addresses, clock)
+            conn = http.client.HTTPConnection(target.host, target.port)
+            conn.sock = sock  # already connected to the checked address: http.client never dials itself
+            conn.putrequest("POST", target.request_target, skip_host=True, skip_accept_encoding=True)
+            for name, value in (("Host", target.host_header), ("User-Agent", WEBHOOK_USER_AGENT),
+                                ("Content-Length", str(len(body))), ("Accept-Encoding", "identity"),
+                                ("Connection", "close"), *headers.items()):
+                conn.putheader(name, value)
+            sock.settimeout(clock.remaining())
+            conn.endheaders(body)
+            response = conn.getresponse()
+            answer = bytearray()
+            while len(answer) < max_response_bytes:
+                sock.settimeout(clock.remaining())
+                chunk = response.read1(min(_CHUNK, max_response_bytes - len(answer)))
+                if not chunk:
+                    break
+                answer += chunk
+            return PostAnswer(status=response.status, body=bytes(answer))
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            raise _explain(exc, clock) from exc
+        finally:
+            clock.unwatch()
+            if response is not None:
+                response.close()
+            if sock is not None:
+                sock.close()
+    finally:
+        clock.stop()
+
+
+def check_address(url: str, *, https_only: bool = False, deadline: float = 10.0) -> None:
+    """Resolve ``url``'s host once and raise FetchError unless every address passes the configured
+    policy (and, with ``https_only``, unless it is https or inside ``FETCH_ALLOW_NETWORKS``).
+    Nothing is connected to: this is the check made when an address is saved for later."""
+    clock = _Deadline(deadline)
+    try:
+        target = _target(url.strip(), redirected=False)
+        _resolve(target, address_policy, clock, http_only_inside=https_only and target.scheme == "http")
+    finally:
+        clock.stop()
 
 
 def gunzip(data: bytes, *, max_bytes: int, thing: str = "document") -> bytes:
@@ -342,7 +442,8 @@ def _get(
             sock.close()
 
 
-def _resolve(target: _Target, address_allowed: Callable[[IPAddress], bool], clock: "_Deadline") -> list[tuple]:
+def _resolve(target: _Target, address_allowed: Callable[[IPAddress], bool], clock: "_Deadline", *,
+             http_only_inside: bool = False) -> list[tuple]:
     # getaddrinfo cannot be given a timeout, so it runs in a thread the deadline can walk away from.
     result: dict[str, object] = {}
 
@@ -363,6 +464,7 @@ def _resolve(target: _Target, address_allowed: Callable[[IPAddress], bool], cloc
     if not infos:
         raise FetchError("The site's name could not be found.", code="dns") from result.get("error")
 
+    networks = allowed_networks()
     addresses = []
     for family, _type, proto, _canon, sockaddr in infos:
         if family not in (socket.AF_INET, socket.AF_INET6):
@@ -371,9 +473,14 @@ def _resolve(target: _Target, address_allowed: Callable[[IPAddress], bool], cloc
             ip = ipaddress.ip_address(sockaddr[0])
         except ValueError as exc:
             raise _private(target) from exc
-        # Every answer must pass, not just the one we happen to use.
-        if not address_allowed(ip):
+        # Every answer must pass, not just the one we happen to use. Networks the operator allowed
+        # pass whatever the caller's policy says; plain http is only for them when it is asked so.
+        inside = bool(networks) and in_allowed_network(ip)
+        if not (inside or address_allowed(ip)):
             raise _private(target)
+        if http_only_inside and not inside:
+            raise FetchError("Use an https:// address: plain http is only for networks named in "
+                             "FETCH_ALLOW_NETWORKS.", code="scheme")
         addresses.append((family, proto, sockaddr))
     return addresses
 
