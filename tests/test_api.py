@@ -114,7 +114,8 @@ def test_it_never_shows_unpublished_merged_dismissed_or_archive_claims(client):
 
     listed = {item["slug"] for item in client.get(f"{API}/fact-checks?limit=100").json()["items"]}
     assert not listed & slugs
-    for slug in slugs:
+    merged = next(c for c in hidden if c.status == Status.MERGED)
+    for slug in slugs - {merged.slug, retracted.slug}:
         problem(client.get(f"{API}/fact-checks/{slug}"), 404)
     found = client.get(f"{API}/search", {"q": "Iraqi arrivals doubled"}).json()["items"]
     assert found == []
@@ -124,6 +125,47 @@ def test_it_never_shows_unpublished_merged_dismissed_or_archive_claims(client):
     assert "pat-hidden" not in {s["slug"] for s in client.get(f"{API}/speakers?limit=100").json()["items"]}
     assert "hidden" not in {t["slug"] for t in client.get(f"{API}/topics").json()}
     assert client.get(f"{API}/fact-checks", {"speaker": "pat-hidden"}).json()["items"] == []
+
+
+def test_a_retracted_check_keeps_its_page_with_the_retraction_and_no_claimreview(client):
+    claim = factories.ClaimFactory(retracted=True, quote="Ferry fares doubled.")
+    factories.CorrectionFactory(claim=claim, kind="retraction", note="The figures were wrong.")
+    response = client.get(f"{API}/fact-checks/{claim.slug}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "retracted"
+    assert body["claim_review"] is None
+    assert body["retraction"]["note"] == "The figures were wrong." and body["retraction"]["kind"] == "retraction"
+    assert "ETag" in response
+    # It leaves the lists, the searches and the counts.
+    assert client.get(f"{API}/fact-checks").json()["items"] == []
+    assert client.get(f"{API}/search", {"q": "ferry fares"}).json()["items"] == []
+    assert client.get(f"{API}/claims:search", {"query": "ferry fares"}).json()["claims"] == []
+    # A published check says so, and has no retraction.
+    live = published(quote="Bus fares fell.")
+    body = client.get(f"{API}/fact-checks/{live.slug}").json()
+    assert body["status"] == "published" and body["retraction"] is None and body["claim_review"] is not None
+
+
+def test_a_merged_check_leads_to_the_one_it_was_merged_into(client):
+    survivor = published(quote="Ferry fares doubled since spring.")
+    middle = factories.ClaimFactory(status=Status.MERGED, merged_into=survivor, published_at=timezone.now())
+    first = factories.ClaimFactory(status=Status.MERGED, merged_into=middle, published_at=timezone.now())
+    response = client.get(f"{API}/fact-checks/{first.slug}")
+    body = problem(response, 308)
+    assert response["Location"] == f"{SITE_URL}{API}/fact-checks/{survivor.slug}"
+    assert body["location"] == response["Location"] and survivor.slug in body["detail"]
+    assert client.get(response["Location"].removeprefix(SITE_URL)).status_code == 200
+    # Merged before it was ever public: nothing to lead to.
+    never = factories.ClaimFactory(status=Status.MERGED, merged_into=survivor)
+    problem(client.get(f"{API}/fact-checks/{never.slug}"), 404)
+
+
+def test_the_language_filter_is_accepted_and_bounded(client):
+    published(quote="Ferry fares doubled.")
+    assert client.get(f"{API}/fact-checks", {"language": "en"}).status_code == 200
+    assert client.get(f"{API}/search", {"q": "ferry", "language": "pt-BR"}).status_code == 200
+    problem(client.get(f"{API}/fact-checks", {"language": "x" * 36}), 422)
 
 
 def test_it_filters_fact_checks_like_the_public_listing(client):
@@ -394,10 +436,23 @@ def test_the_openapi_document_is_valid_3_1_and_declares_304_and_429(client):
     for path, operations in paths.items():
         for operation in operations.values():
             responses = operation["responses"]
-            assert {"200", "304", "422", "429"} <= responses.keys(), path
             assert "Retry-After" in responses["429"]["headers"]
             assert "application/problem+json" in responses["429"]["content"]
-            assert "ETag" in responses["304"]["headers"]
+            if path.startswith(f"{API}/desk/"):  # private answers: no ETag, a token instead
+                assert "304" not in responses and operation["security"] == [{"bearerAuth": []}], path
+                assert {"401", "403", "422", "429"} <= responses.keys(), path
+                assert "WWW-Authenticate" in responses["401"]["headers"]
+                continue
+            assert {"200", "304", "422", "429"} <= responses.keys(), path
+            assert "ETag" in responses["304"]["headers"] and "ETag" in responses["200"]["headers"]
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer", "description": document["components"]["securitySchemes"]["bearerAuth"][
+            "description"]}
+    assert "Location" in paths[f"{API}/fact-checks/{{slug}}"]["get"]["responses"]["308"]["headers"]
+    assert {p["name"] for p in paths[f"{API}/fact-checks"]["get"]["parameters"]} >= {"language", "rating", "topic"}
+    writes = paths[f"{API}/desk/claims"]["post"]
+    assert {"201", "401", "403", "409", "422", "429"} <= writes["responses"].keys()
+    assert "Location" in writes["responses"]["201"]["headers"]
     google = paths[f"{API}/claims:search"]["get"]
     assert {p["name"] for p in google["parameters"]} >= {"query", "languageCode", "maxAgeDays", "pageSize",
                                                          "pageToken", "reviewPublisherSiteFilter"}

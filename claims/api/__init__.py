@@ -1,8 +1,9 @@
-"""The public, anonymous JSON API at /api/v1/ (django-ninja): OpenAPI 3.1 at /api/v1/openapi.json."""
+"""The JSON API at /api/v1/ (django-ninja): public and anonymous, plus the desk's part under /desk/
+for personal tokens. OpenAPI 3.1 at /api/v1/openapi.json."""
 
 from django.http import Http404, HttpRequest
 
-from claims.api import endpoints, google  # noqa: F401 - registers the operations
+from claims.api import desk, endpoints, google  # noqa: F401 - registers the operations
 from claims.api.base import api
 
 

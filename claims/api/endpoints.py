@@ -1,4 +1,6 @@
-"""The public API's operations. Published fact-checks only: ``Claim.objects.published()``."""
+"""The public API's operations. Lists and searches: published fact-checks only
+(``Claim.objects.published()``); one fact-check: any public one, a retracted one with its retraction and
+no ClaimReview; a merged one leads to the check it was merged into."""
 
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ from claims.api import schemas as out
 from claims.api.base import api
 from claims.api.http import Problem, decode_cursor, encode_cursor, public_endpoint
 from claims.markdown import render_markdown
-from claims.models import Appearance, Claim, Rating, Speaker, Topic
+from claims.models import Appearance, Claim, Correction, Rating, Speaker, Topic
 from claims.search import search_query
-from claims.views.public import QUERY_LIMIT, filtered, updated_at
+from claims.views.public import QUERY_LIMIT, filtered, merged_into, updated_at
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -82,8 +84,12 @@ def fact_check(request: HttpRequest, claim: Claim) -> dict:
 def fact_check_detail(request: HttpRequest, claim: Claim) -> dict:
     verdict = getattr(claim, "verdict", None)
     analysis = verdict.analysis if verdict else ""
+    retraction = next((c for c in claim.corrections.all() if c.kind == Correction.Kind.RETRACTION), None)
     return {
-        **fact_check(request, claim), "analysis": analysis, "analysis_html": str(render_markdown(analysis)),
+        **fact_check(request, claim), "status": claim.status,
+        "retraction": {"kind": retraction.kind, "note": retraction.note, "date": retraction.created_at}
+        if retraction else None,
+        "analysis": analysis, "analysis_html": str(render_markdown(analysis)),
         "appearances": [{"speaker": _speaker(a.speaker), "date_said": a.date_said, "quote": a.quote,
                          "source": _source(a.source)} for a in claim.public_appearances],
         "evidence": [{"url": e.url, "title": e.title, "publisher": e.publisher, "date": e.published_on,
@@ -98,13 +104,14 @@ class FactCheckFilters(Schema):
     rating: str = Field("", max_length=100, description="A rating's slug.")
     speaker: str = Field("", max_length=100, description="A speaker's slug: the checks of what they said.")
     topic: str = Field("", max_length=100, description="A topic's slug.")
+    language: str = Field("", max_length=35, description="A BCP 47 tag (e.g. en, pt-BR): checks of claims in it.")
     published_from: dt.date | None = Field(None, alias="from", description="Published on or after (YYYY-MM-DD).")
     published_to: dt.date | None = Field(None, alias="to", description="Published on or before (YYYY-MM-DD).")
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page.")
     cursor: str | None = Field(None, max_length=500, description="From the previous page's `next_cursor`.")
 
     def as_public_filters(self) -> dict:
-        return {"rating": self.rating, "speaker": self.speaker, "topic": self.topic,
+        return {"rating": self.rating, "speaker": self.speaker, "topic": self.topic, "language": self.language,
                 "from": self.published_from.isoformat() if self.published_from else "",
                 "to": self.published_to.isoformat() if self.published_to else ""}
 
@@ -136,12 +143,17 @@ def fact_checks(request: HttpRequest, filters: Query[FactCheckFilters]):
 
 
 @api.get("/fact-checks/{slug}", response=out.FactCheckDetailOut, url_name="fact_check", tags=["fact-checks"],
-         summary="One published fact-check")
+         summary="One fact-check: published, or retracted (with its retraction and no ClaimReview)")
 @decorate_view(public_endpoint)
 def fact_check_view(request: HttpRequest, slug: str):
-    claim = seo.with_scale(Claim.objects.published().with_public_detail()).filter(slug=slug[:120]).first()
+    claim = seo.with_scale(Claim.objects.public().with_public_detail()).filter(slug=slug[:120]).first()
     if claim is None:
-        raise Http404("No published fact-check has this slug.")
+        survivor = merged_into(slug[:120])
+        if survivor is None:
+            raise Http404("No published fact-check has this slug.")
+        location = _absolute_api(request, "fact_check", {}, slug=survivor.slug)
+        raise Problem(308, f"This fact-check was merged into {survivor.slug}: it lives at {location}.",
+                      headers={"Location": location}, location=location)
     return fact_check_detail(request, claim)
 
 

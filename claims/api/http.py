@@ -49,13 +49,15 @@ def problem_response(status: int, detail: str, *, headers: dict | None = None, *
     return response
 
 
-# --- Rate limit: a fixed window of one minute per client address, counted with an atomic incr.
+# --- Rate limit: a fixed window of one minute per client address (or per token: claims.api.auth),
+# counted with an atomic incr.
 
-def _too_many(request: HttpRequest) -> int | None:
-    """Seconds to wait when this request is over the limit; None when it may go on."""
+def too_many(request: HttpRequest, *, key: str | None = None, limit: int | None = None) -> int | None:
+    """Seconds to wait when this request is over the limit; None when it may go on. ``key`` names
+    what is counted (the client's address unless given), ``limit`` its requests a minute."""
     now = time.time()
     window = int(now // 60)
-    key = f"api:rate:{client_address(request) or 'unknown'}:{window}"
+    key = f"api:rate:{key or client_address(request) or 'unknown'}:{window}"
     try:
         cache.add(key, 0, timeout=120)
         try:
@@ -66,7 +68,7 @@ def _too_many(request: HttpRequest) -> int | None:
     except Exception as error:  # the shared cache is down: the API still answers, uncounted
         log.warning("API rate limit not counted: %s", error)
         return None
-    if count > settings.API_REQUESTS_PER_MINUTE:
+    if count > (limit or settings.API_REQUESTS_PER_MINUTE):
         return max(1, int((window + 1) * 60 - now + 0.999))
     return None
 
@@ -101,7 +103,7 @@ def public_endpoint(run):
 
     @wraps(run)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        wait = _too_many(request)
+        wait = too_many(request)
         if wait is not None:
             return problem_response(
                 429, f"More than {settings.API_REQUESTS_PER_MINUTE} requests a minute from this address: "

@@ -86,6 +86,9 @@ class FactCheckOut(Schema):
 
 
 class FactCheckDetailOut(FactCheckOut):
+    status: str = Field(description="published, or retracted: a retracted check keeps its page, shows its "
+                                    "retraction, and has no ClaimReview.")
+    retraction: CorrectionOut | None = Field(description="Why and when it was retracted; empty unless retracted.")
     analysis: str = Field(description="The full analysis, in Markdown.")
     analysis_html: str = Field(description="The analysis rendered to sanitised HTML.")
     appearances: list[AppearanceOut]
@@ -153,3 +156,83 @@ class GoogleClaimOut(Schema):
 class GoogleSearchOut(Schema):
     claims: list[GoogleClaimOut]
     nextPageToken: str | None = None
+
+
+# --- The desk's part (personal tokens): claims in every state the desk sees, and what a pipeline sends.
+
+class DeskAppearanceOut(Schema):
+    id: int
+    speaker: SpeakerOut
+    date_said: dt.date | None
+    quote: str
+    language: str
+    source: SourceOut | None
+    accepted: bool = Field(description="False while an editor has still to accept it (on a published check).")
+    primary: bool = Field(description="The claim's own first appearance.")
+
+
+class DeskClaimOut(Schema):
+    id: int
+    slug: str
+    status: str = Field(description="logged, researching, in_review, published, retracted, dismissed or merged")
+    quote: str
+    claim_checked: str
+    speaker: SpeakerOut
+    date_said: dt.date | None
+    language: str = Field(description="BCP 47")
+    topics: list[TopicOut]
+    source: SourceOut | None
+    assignee: str | None = Field(description="Who is checking it, by name; empty when nobody is.")
+    version: int = Field(description="Bumped by every change to the claim.")
+    archive: bool = Field(description="An archive record of a past fact-check, read-only.")
+    merged_into: int | None = Field(description="For a merged claim, the id of the claim it now lives in.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    desk_url: str = Field(description="The claim's workspace in the desk.")
+    api_url: str
+
+
+class DeskClaimDetailOut(DeskClaimOut):
+    appearances: list[DeskAppearanceOut]
+
+
+class ReviewQueuePage(Schema):
+    items: list[DeskClaimOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; empty on the last page.")
+    next: str | None
+
+
+class ClaimIn(Schema):
+    quote: str = Field(min_length=1, max_length=5000, description="The exact words, as said.")
+    claim_checked: str = Field("", max_length=500, description="A short, neutral restatement.")
+    speaker: str = Field(min_length=1, max_length=200, description="A speaker's name, as the desk knows them.")
+    source_url: str = Field("", max_length=2000, description="Where it was said (http or https).")
+    date_said: dt.date | None = Field(None, description="YYYY-MM-DD; not in the future.")
+    language: str | None = Field(None, max_length=35, description="BCP 47; guessed from the words when absent.")
+    topics: list[str] = Field([], max_length=50, description="Topics' slugs.")
+    different_reason: str | None = Field(
+        None, max_length=5000, description="Log it although it matches claims already logged (a 409 named them): "
+        "why this is a different claim. The claim's history keeps it.")
+
+
+class AppearanceIn(Schema):
+    quote: str = Field(min_length=1, max_length=5000, description="The exact words this time.")
+    speaker: str = Field(min_length=1, max_length=200, description="A speaker's name, as the desk knows them.")
+    source_url: str = Field("", max_length=2000, description="Where it was said (http or https).")
+    date_said: dt.date | None = Field(None, description="YYYY-MM-DD; not in the future.")
+    language: str | None = Field(None, max_length=35, description="BCP 47; guessed from the words when absent.")
+
+
+class AppearanceCreatedOut(DeskAppearanceOut):
+    claim_id: int
+    claim_api_url: str
+
+
+class DuplicateMatchOut(Schema):
+    id: int
+    slug: str
+    status: str
+    quote: str
+    score: float = Field(description="How alike the quotes are, 0 to 1.")
+    api_url: str
+    appearances_url: str = Field(description="POST the appearance here instead.")
