@@ -21,3 +21,14 @@ MAIL_RETRY = RetryStrategy(max_attempts=8, exponential_wait=4)
 @app.task(name="mail.send", queue="mail", retry=MAIL_RETRY)
 def send_mail_job(*, subject: str, body: str, recipients: list[str]) -> None:
     send_mail(subject, body, None, recipients, fail_silently=False)
+
+
+# Finished jobs are kept a week (the jobs page counts them), then removed; failed ones stay until
+# an editor retries them.
+KEEP_DONE_HOURS = 7 * 24
+
+
+@app.periodic(cron="17 3 * * *", periodic_id="clean-up")
+@app.task(name="jobs.clean_up", queue="maintenance", pass_context=True)
+async def clean_up_jobs(context, timestamp: int) -> None:
+    await context.app.job_manager.delete_old_jobs(nb_hours=KEEP_DONE_HOURS)

@@ -465,3 +465,64 @@ def test_it_runs_dbshell_with_database_url(pgdata):
     assert result.returncode == 0, result.stderr
     assert "42" in [line.strip() for line in result.stdout.splitlines()], result.stdout
     assert not pgdata.exists(), "DATABASE_URL mode must not start the embedded server"
+
+
+# --- the demo server and its worker ----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serves(port: int) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def _jobs(pgdata: Path) -> list[str]:
+    result = _manage(pgdata, "dbshell", "--", "-At", "-c", "SELECT status FROM procrastinate_jobs ORDER BY id",
+                     FACTCHECK_ENV="development")
+    return result.stdout.split()
+
+
+@subprocess_heavy
+def test_it_serves_the_demo_with_a_worker_and_ctrl_c_stops_both_and_the_database(pgdata, tmp_path):
+    """``make run``: the server and one worker are clients of the embedded database; Ctrl-C (SIGINT to
+    the whole process group, as a terminal sends it) stops both, and the database after them."""
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    serve = subprocess.Popen([PYTHON, "manage.py", "serve_demo", "--port", str(port)], cwd=ROOT, stdout=log,
+                             stderr=subprocess.STDOUT, env=_env(pgdata, FACTCHECK_ENV="development"),
+                             start_new_session=True)
+    try:
+        assert _wait_until(lambda: _serves(port), timeout=180), (tmp_path / "serve.log").read_text()[-3000:]
+        workers = [pid for pid in _handles(pgdata) if _alive(pid) and "worker" in psutil.Process(pid).cmdline()]
+        assert len(workers) == 1, _handles(pgdata)
+        postmaster = _postmaster_pid(pgdata)
+
+        # The demo's own mail (its reviews and publications) went to jobs: the worker runs them, and one more.
+        assert _wait_until(lambda: set(_jobs(pgdata)) == {"succeeded"}, timeout=60), _jobs(pgdata)
+        done = len(_jobs(pgdata))
+        deferred = _manage(pgdata, "procrastinate", "defer", "mail.send",
+                           '{"subject": "Hello", "body": "From the demo", "recipients": ["a@example.org"]}',
+                           FACTCHECK_ENV="development")
+        assert deferred.returncode == 0, deferred.stderr
+        assert _wait_until(lambda: _jobs(pgdata) == ["succeeded"] * (done + 1), timeout=30), _jobs(pgdata)
+
+        os.killpg(serve.pid, signal.SIGINT)
+        serve.wait(timeout=STOP_TIMEOUT * 2)
+        assert _wait_stopped(pgdata, postmaster), "the database outlived the server and its worker"
+        assert _handles(pgdata) == []
+        assert not any(_alive(pid) for pid in workers), "the worker outlived Ctrl-C"
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait(timeout=10)
+        log.close()
