@@ -262,6 +262,8 @@ def post(
                 if not chunk:
                     break
                 answer += chunk
+            if clock.expired:  # the watchdog shut the socket, which reads as an ordinary end of body
+                raise clock.error()
             return PostAnswer(status=response.status, body=bytes(answer))
         except (OSError, http.client.HTTPException, ValueError) as exc:
             raise _explain(exc, clock) from exc

@@ -15,7 +15,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from claims.fetch import FetchedPage, FetchError, fetch, public_address
+from claims.fetch import (
+    FetchedPage,
+    FetchError,
+    address_policy,
+    check_address,
+    fetch,
+    fetch_bytes,
+    in_allowed_network,
+    post,
+    public_address,
+)
 
 LOOPBACK = ipaddress.ip_address("127.0.0.1")
 
@@ -535,3 +545,147 @@ def test_it_refuses_a_certificate_nobody_vouches_for(tls_site, dns):
     dns.answers["news.example"] = ["127.0.0.1"]
     error = refused(f"https://news.example:{tls_site.port}/host", address_allowed=only_loopback)
     assert error.code == "tls"
+
+
+# --- FETCH_ALLOW_NETWORKS ----------------------------------------------------------------------
+
+
+def test_the_allowed_networks_let_the_default_policy_reach_the_test_site(site, settings):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    assert fetch(f"{site.url}/utf8").text.startswith("<html>")
+
+
+def test_the_allowed_networks_open_only_themselves(settings, connections):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    for url in ("http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://[::1]/"):
+        assert refused(url).code == "private_address"
+    assert connections == []
+
+
+def test_the_allowed_networks_pass_whatever_policy_a_caller_gives(site, settings):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    assert fetch_bytes(f"{site.url}/utf8", address_allowed=lambda ip: False).body.startswith(b"<html>")
+
+
+def test_an_ipv4_mapped_address_is_judged_by_its_ipv4_network(settings):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    assert in_allowed_network("::ffff:127.0.0.1") and address_policy("127.0.0.2")
+    assert not in_allowed_network("::1") and not address_policy("10.0.0.1")
+    settings.FETCH_ALLOW_NETWORKS = ["::1/128"]
+    assert in_allowed_network("::1") and not in_allowed_network("127.0.0.1")
+
+
+def test_without_allowed_networks_nothing_changes(settings):
+    settings.FETCH_ALLOW_NETWORKS = []
+    assert not in_allowed_network("127.0.0.1")
+    assert address_policy("93.184.216.34") and not address_policy("127.0.0.1")
+
+
+# --- post (webhook deliveries) -------------------------------------------------------------------
+
+
+class _Hooks(_Site):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.seen.append((self.path, dict(self.headers), body))
+        route = self.path.strip("/").split("/")[0]
+        if route == "redirect":
+            self.reply(b"", status=307, headers=[("Location", "/elsewhere")])
+        elif route == "big":
+            self.reply(b"y" * 200_000, "text/plain")
+        elif route == "drip":
+            self.send_response(200)
+            self.end_headers()
+            self.drip()
+        else:
+            self.reply(b"thanks", "text/plain", status=int(route) if route.isdigit() else 200)
+
+
+@pytest.fixture
+def hooks():
+    server = _Server(("127.0.0.1", 0), _Hooks)
+    server.seen = []
+    thread = _serve(server)
+    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_address[1]}", port=server.server_address[1],
+                          seen=server.seen)
+    _stop(server, thread)
+
+
+def test_post_sends_the_body_and_headers_and_returns_the_status(hooks, settings):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    answer = post(f"{hooks.url}/202", b'{"type":"webhook.test"}', {"webhook-id": "msg_1"})
+    assert (answer.status, answer.body) == (202, b"thanks")
+    [(path, headers, body)] = hooks.seen
+    assert (path, body, headers["webhook-id"]) == ("/202", b'{"type":"webhook.test"}', "msg_1")
+    assert headers["Host"] == f"127.0.0.1:{hooks.port}"
+    assert headers["User-Agent"] == "FactcheckDesk/0.1 (webhooks)"
+
+
+def test_post_follows_no_redirect(hooks, settings):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    assert post(f"{hooks.url}/redirect", b"{}", {}).status == 307
+    assert [path for path, _, _ in hooks.seen] == ["/redirect"]
+
+
+def test_post_reads_at_most_64_kb_of_the_answer(hooks, settings):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    assert len(post(f"{hooks.url}/big", b"{}", {}).body) == 64 * 1024
+
+
+def test_post_gives_up_at_its_deadline(hooks, settings):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    started = time.monotonic()
+    with pytest.raises(FetchError) as caught:
+        post(f"{hooks.url}/drip", b"{}", {}, deadline=0.5)
+    assert caught.value.code == "timeout" and time.monotonic() - started < 1.5
+
+
+def test_post_refuses_the_loopback_address_without_allowed_networks(hooks, settings, connections):
+    settings.FETCH_ALLOW_NETWORKS = []
+    with pytest.raises(FetchError) as caught:
+        post(f"{hooks.url}/200", b"{}", {})
+    assert caught.value.code == "private_address"
+    assert connections == [] and hooks.seen == []
+
+
+def test_post_refuses_plain_http_outside_the_allowed_networks(dns, settings, connections):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    dns.answers["hooks.example"] = ["93.184.216.34"]
+    with pytest.raises(FetchError) as caught:
+        post("http://hooks.example/in", b"{}", {})
+    assert caught.value.code == "scheme"
+    assert connections == []
+
+
+def test_post_resolves_once_and_connects_to_the_checked_address(hooks, dns, settings, connections):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    answers = iter([["127.0.0.1"], ["10.9.9.9"]])  # a rebinding name: a second lookup would get another
+    dns.answers["rebind.example"] = lambda: next(answers)
+    assert post(f"http://rebind.example:{hooks.port}/200", b"{}", {}).status == 200
+    assert dns.lookups == ["rebind.example"]
+    assert connections == [("127.0.0.1", hooks.port)]
+    assert hooks.seen[0][1]["Host"] == f"rebind.example:{hooks.port}"
+
+
+def test_post_verifies_the_certificate_against_the_host_name(tls_site, dns, trust_test_certificate, settings):
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    dns.answers["news.example"] = ["127.0.0.1"]
+    dns.answers["other.example"] = ["127.0.0.1"]
+    with pytest.raises(FetchError) as caught:
+        post(f"https://other.example:{tls_site.port}/host", b"{}", {})
+    assert caught.value.code == "tls"
+
+
+def test_check_address_resolves_without_connecting(dns, settings, connections):
+    settings.FETCH_ALLOW_NETWORKS = []
+    dns.answers["partner.example"] = ["93.184.216.34"]
+    dns.answers["inside.example"] = ["192.168.1.4"]
+    check_address("https://partner.example/hooks", https_only=True)
+    with pytest.raises(FetchError) as caught:
+        check_address("https://inside.example/hooks", https_only=True)
+    assert caught.value.code == "private_address"
+    with pytest.raises(FetchError) as caught:
+        check_address("http://partner.example/hooks", https_only=True)
+    assert caught.value.code == "scheme"
+    check_address("http://partner.example/feed")  # plain http stays fine for reading articles
+    assert connections == []
