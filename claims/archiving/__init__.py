@@ -1,0 +1,1 @@
+"""Archived copies of the sources evidence cites, and the quoted passages checked against them."""
