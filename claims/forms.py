@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from claims import contrast
+from claims.languages import COMMON_LANGUAGES, MAX_TAG, language_name, normalise_tag
 from claims.models import Claim, Evidence, Rating, ReplyAttempt, Source, Speaker, Topic
 from claims.textnorm import has_controls
 
@@ -98,12 +100,49 @@ class SpeakerChoiceField(forms.CharField):
         return speaker
 
 
+class LanguageInput(forms.TextInput):
+    """A text box for a BCP 47 tag, offering the common languages by name (a datalist)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        options_id = f"{attrs.get('id') or name}-options"
+        attrs.update(list=options_id, autocomplete="off", spellcheck="false")
+        options = format_html_join("", '<option value="{}">{}</option>',
+                                   ((code, language_name(code)) for code in COMMON_LANGUAGES))
+        return format_html('{}<datalist id="{}">{}</datalist>', super().render(name, value, attrs, renderer),
+                           options_id, options)
+
+
+class LanguageField(forms.CharField):
+    """A language as a BCP 47 tag ("es", "pt-BR"), in its usual case; blank when none is given."""
+
+    widget = LanguageInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Language")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", MAX_TAG)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return ""
+        tag = normalise_tag(text)
+        if tag is None:
+            raise forms.ValidationError(
+                f"“{text[:40]}” is not a language tag. Choose a language from the list, type a BCP 47 tag "
+                "such as es or pt-BR, or leave it blank to detect it from the words.", code="invalid")
+        return tag
+
+
 class ClaimForm(DeskForm):
     quote = forms.CharField(label="Quote", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="The exact words, as said.")
     claim_checked = forms.CharField(label="Claim as checked", max_length=500, required=False,
                                     help_text="A short, neutral restatement of what is being checked.")
     speaker = SpeakerChoiceField(label="Speaker", max_length=200)
+    language = LanguageField(help_text="The language of the quote. Leave it blank to detect it from the words.")
     source_url = HttpURLField(label="Source URL", max_length=2000, required=False)
     date_said = forms.DateField(label="Date said", required=False, validators=[_not_in_future],
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -124,8 +163,8 @@ class ClaimForm(DeskForm):
     def initial_for(cls, claim: Claim) -> dict:
         return {
             "quote": claim.quote, "claim_checked": claim.claim_checked, "speaker": claim.speaker.name,
-            "source_url": claim.source.url if claim.source else "", "date_said": claim.date_said,
-            "topics": list(claim.topics.all()), "version": claim.version,
+            "language": claim.language, "source_url": claim.source.url if claim.source else "",
+            "date_said": claim.date_said, "topics": list(claim.topics.all()), "version": claim.version,
         }
 
     def service_data(self) -> dict:
@@ -141,6 +180,7 @@ class AppearanceForm(DeskForm):
     quote = forms.CharField(label="Words said", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
                             help_text="The exact words this time.")
     speaker = SpeakerChoiceField(label="Said by", max_length=200)
+    language = LanguageField(help_text="Leave it blank to detect it from the words (else the claim's).")
     source_url = HttpURLField(label="Where (URL)", max_length=2000, required=False)
     date_said = forms.DateField(label="When", required=False, validators=[_not_in_future],
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -162,10 +162,15 @@ def same_language_first(tag: str, field: str = "language") -> Case:
     return Case(When(in_language(tag, field), then=Value(0)), default=Value(1))
 
 
+def primary_of(field: str = "language") -> Func:
+    """A language column's primary subtag in SQL ("pt-BR" → "pt"; tags are stored with it in lower case)."""
+    return Func(F(field), Value("-"), Value(1), function="split_part", output_field=CharField())
+
+
 def config_of(field: str = "language") -> Case:
     """Each row's text-search configuration, from its language (for ts_headline, which stems the
     quote again: in the claim's own language, as its document was)."""
-    primary = Func(F(field), Value("-"), Value(1), function="split_part", output_field=CharField())
+    primary = primary_of(field)
     names: dict[str, list[str]] = {}
     for code, name in TEXT_SEARCH_CONFIGS.items():
         names.setdefault(name, []).append(code)

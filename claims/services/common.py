@@ -15,7 +15,7 @@ from claims.events import record_event, record_event_on_claims
 from claims.models import Claim, Source
 from claims.textnorm import normalise
 
-CLAIM_FIELDS = ("quote", "claim_checked", "speaker", "source", "date_said", "topics")
+CLAIM_FIELDS = ("quote", "claim_checked", "speaker", "source", "date_said", "language", "topics")
 EVIDENCE_FIELDS = ("url", "title", "publisher", "published_on", "passage", "stance", "note",
                    "figure_value", "figure_unit", "figure_period")
 VERDICT_FIELDS = ("rating", "conclusion", "analysis")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims import permissions
 from claims.errors import DuplicateClaim, Invalid, WrongState
-from claims.languages import detect_language, language_for, normalise_tag
+from claims.languages import detect_language, is_default, language_for, normalise_tag
 from claims.matching import find_duplicates
 from claims.models import (
     Annotation,
@@ -53,7 +53,8 @@ def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = ""
     them, and the person either adds an appearance to one (``appearance_add``) or logs a new claim
     again with ``different_reason``, which the history keeps."""
     permissions.require(actor, "claim_create")
-    matches = find_duplicates(quote) if check_duplicates and not imported else []
+    language = language_for(quote, language)
+    matches = find_duplicates(quote, language=language) if check_duplicates and not imported else []
     if different_reason is not None and not different_reason.strip():
         raise Invalid("Say why this is a different claim.",
                       errors={"different_reason": ["Say why this is a different claim."]})
@@ -67,7 +68,7 @@ def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = ""
         claim = Claim(
             quote=quote, claim_checked=claim_checked, speaker=speaker, source=source, date_said=date_said,
             checkworthiness=checkworthiness, imported=imported, original_url=original_url or None,
-            created_by=actor if actor.is_authenticated else None, language=language_for(quote, language),
+            created_by=actor if actor.is_authenticated else None, language=language,
         )
         save_with_unique_slug(claim, f"{speaker.name} {claim_checked or quote}"[:90])
         if topics:
@@ -77,7 +78,9 @@ def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = ""
                                   quote=quote, language=claim.language, primary=True,
                                   added_by=actor if actor.is_authenticated else None)
         refresh_search_vectors([claim.pk])
-        changes = {f: [None, jsonable(current_value(claim, f))] for f in CLAIM_FIELDS if current_value(claim, f)}
+        # The language is worth a line when it is not the newsroom's (which every claim has unless told).
+        changes = {f: [None, jsonable(current_value(claim, f))] for f in CLAIM_FIELDS
+                   if current_value(claim, f) and (f != "language" or not is_default(claim.language))}
         record_event(actor=actor, claim=claim, action="claim_created", changes=changes, before="", after=claim.status)
         if different_reason is not None:
             record_event(actor=actor, claim=claim, action="logged_as_new", comment=different_reason.strip()[:5000],
@@ -103,12 +106,16 @@ def _convert_tip(actor, tip: Tip, claim: Claim) -> None:
 
 
 def claim_update(*, claim_id: int, actor, version: int | None, data: dict[str, Any]) -> Claim:
+    """Change a claim's fields (those in ``data``); a blank ``language`` is the quote's, guessed
+    from its words, else the newsroom's."""
     with transaction.atomic():
         claim = lock_claim(claim_id)
         permissions.require(actor, "claim_edit", claim)
         check_version(claim, version, "claim", CLAIM_FIELDS)
         if "source_url" in data:
             data = {**data, "source": source_for_url(data["source_url"]) if data["source_url"] else None}
+        if "language" in data:
+            data = {**data, "language": language_for(data.get("quote", claim.quote), data["language"])}
         old_quote = claim.quote
         changes = apply_changes(claim, data, CLAIM_FIELDS)
         if "topics" in data:
@@ -131,7 +138,8 @@ def claim_update(*, claim_id: int, actor, version: int | None, data: dict[str, A
 
 def sync_first_appearance(claim: Claim, *, speaker_changed: bool) -> None:
     """The claim's own quote, speaker, source and date are its first appearance: keep them in step."""
-    fields = {"quote": claim.quote, "speaker": claim.speaker, "source": claim.source, "date_said": claim.date_said}
+    fields = {"quote": claim.quote, "speaker": claim.speaker, "source": claim.source, "date_said": claim.date_said,
+              "language": claim.language}
     if speaker_changed:
         fields.update(speaker_role=claim.speaker.role, speaker_affiliation=claim.speaker.affiliation)
     Appearance.objects.filter(claim=claim, primary=True).update(**fields)

@@ -17,8 +17,9 @@ from claims import permissions, services
 from claims.errors import DuplicateClaim, Invalid
 from claims.forms import AssignForm, ClaimForm, SpeakerForm, desk_people
 from claims.idempotency import submit_once
+from claims.languages import language_for
 from claims.models import Claim, ReviewVote, Speaker, Status, Tip, Topic
-from claims.search import search_query
+from claims.search import same_language_first, search_query
 from claims.views.common import page_or_fragment, posted_text, see_other, wants_fragment
 from claims.views.decorators import desk_required
 
@@ -48,12 +49,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def search_claims(queryset, text: str):
-    """Full-text search on the stored vector, best matches first."""
-    query = search_query(text)
+    """Full-text search on the stored vector, best matches first: those in the words' language (when
+    it is clear, else the newsroom's) ahead."""
+    language = language_for(text)
+    query = search_query(text, language=language)
     if query is None:
         return queryset.order_by("-updated_at", "-id")
-    return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-        "-rank", "-updated_at")
+    return queryset.filter(search_vector=query).annotate(
+        same_language=same_language_first(language), rank=SearchRank(F("search_vector"), query)).order_by(
+        "same_language", "-rank", "-updated_at")
 
 
 @require_GET
@@ -128,7 +132,8 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                     raise
                 from claims.matching import find_duplicates
 
-                status, context = 422, {"duplicates": find_duplicates(form.cleaned_data["quote"]),
+                status, context = 422, {"duplicates": find_duplicates(form.cleaned_data["quote"],
+                                                                      language=form.cleaned_data["language"] or None),
                                         "reason_error": invalid.errors["different_reason"][0]}
             context.update(decision_value=request.POST.get("duplicate_of", ""),
                            reason_value=posted_text(request, "different_reason", 5000))
@@ -155,7 +160,7 @@ def _save_new_claim(request: HttpRequest, data: dict, tip) -> HttpResponse:
             raise Invalid("Choose the claim this is another appearance of.")
         appearance = services.appearance_add(claim_id=int(target), actor=request.user, quote=data["quote"],
                                              speaker=data["speaker"], source_url=data["source_url"],
-                                             date_said=data["date_said"], tip=tip)
+                                             date_said=data["date_said"], tip=tip, language=data["language"] or None)
         waits = "" if appearance.accepted else " An editor must accept it before the public page shows it."
         messages.success(request, f"Added as an appearance of claim {appearance.claim_id}.{waits}")
         return see_other(reverse("desk:claim", args=[appearance.claim_id]) + "#appearances-panel")
@@ -163,7 +168,7 @@ def _save_new_claim(request: HttpRequest, data: dict, tip) -> HttpResponse:
     claim = services.claim_create(actor=request.user, quote=data["quote"], speaker=data["speaker"],
                                   claim_checked=data["claim_checked"], source_url=data["source_url"],
                                   date_said=data["date_said"], topics=data["topics"], tip=tip,
-                                  different_reason=reason)
+                                  different_reason=reason, language=data["language"] or None)
     if reason is not None:
         messages.success(request, "Logged as a new claim; the reason is in its history.")
     return see_other(claim.get_desk_url())

@@ -24,10 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from claims import seo, services
 from claims.figures import comparisons_for
 from claims.forms import SuggestForm
+from claims.languages import language_for, language_name, normalise_tag
 from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Topic
 from claims.net import client_address
 from claims.public_cache import public_page
-from claims.search import search_query
+from claims.search import config_of, in_language, primary_of, same_language_first, search_query
 from claims.templatetags.ratings import with_rating_scale
 from claims.views.common import page_or_fragment
 
@@ -37,7 +38,7 @@ QUERY_LIMIT = 500
 
 def _filters(request: HttpRequest) -> dict:
     get = request.GET
-    return {key: get.get(key, "")[:100] for key in ("rating", "speaker", "topic", "from", "to")}
+    return {key: get.get(key, "")[:100] for key in ("rating", "speaker", "topic", "from", "to", "language")}
 
 
 def _parse_date(value: str):
@@ -58,6 +59,8 @@ def filtered(queryset, filters: dict):
         queryset = queryset.filter(published_at__date__gte=start)
     if end := _parse_date(filters["to"]):
         queryset = queryset.filter(published_at__date__lte=end)
+    if language := normalise_tag(filters.get("language")):  # "es" finds "es" and "es-MX"
+        queryset = queryset.filter(in_language(language))
     return queryset
 
 
@@ -88,6 +91,7 @@ def _filter_choices() -> dict:
     also_said = other_appearances().filter(claim__status="published", claim__imported=False)
     links = Claim.topics.through.objects.filter(claim__status="published", claim__imported=False)
     return {
+        "languages": published_languages(published),
         "ratings": Rating.objects.filter(retired=False),
         "speakers": Speaker.objects.annotate(first=Coalesce(
             first_public(published.filter(speaker=OuterRef("pk"))),
@@ -95,6 +99,13 @@ def _filter_choices() -> dict:
         "topics": Topic.objects.annotate(first=first_public(links.filter(topic=OuterRef("pk"))))
         .filter(first__isnull=False),
     }
+
+
+def published_languages(published) -> list[tuple[str, str]]:
+    """The languages of the published checks, by primary subtag, each named in itself (one query,
+    through the index of public checks)."""
+    codes = published.order_by().annotate(primary=primary_of()).values_list("primary", flat=True).distinct()
+    return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1].casefold())
 
 
 def _query_string(request: HttpRequest) -> str:
@@ -274,16 +285,19 @@ def safe_headline(text: str) -> str:
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:QUERY_LIMIT]
     filters = _filters(request)
-    query = search_query(text, QUERY_LIMIT)
+    # The reader's language: the one chosen, else the words' when that is clear, else the newsroom's.
+    language = language_for(text, filters["language"])
+    query = search_query(text, QUERY_LIMIT, language)
     results = None
     if query is not None:
         queryset = filtered(Claim.objects.public().with_list_detail(), filters).filter(search_vector=query)
         queryset = queryset.annotate(
+            same_language=same_language_first(language),
             # Normalised by document length: the exact quote outranks a longer one that contains it.
             rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
-            headline=SearchHeadline("quote", query, config="english", start_sel=_START, stop_sel=_STOP,
+            headline=SearchHeadline("quote", query, config=config_of("language"), start_sel=_START, stop_sel=_STOP,
                                     max_words=40, min_words=15, highlight_all=True),
-        ).order_by("-rank", "-published_at")
+        ).order_by("same_language", "-rank", "-published_at")
         results = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
         for claim in results:
             claim.safe_headline = safe_headline(claim.headline)

@@ -569,7 +569,7 @@ def appearance_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     data = form.cleaned_data
     appearance = services.appearance_add(claim_id=claim.pk, actor=request.user, quote=data["quote"],
                                          speaker=data["speaker"], source_url=data["source_url"],
-                                         date_said=data["date_said"])
+                                         date_said=data["date_said"], language=data["language"] or None)
     saved = "Appearance added." if appearance.accepted else \
         "Appearance added: it waits for an editor before the public page shows it."
     if not wants_fragment(request):
