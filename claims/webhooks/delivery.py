@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from claims import fetch
 from claims.models import WebhookDelivery, WebhookEndpoint
@@ -90,7 +91,8 @@ def _reason_to_disable(endpoint: WebhookEndpoint, now: dt.datetime) -> str:
     if endpoint.consecutive_failures >= DISABLE_AFTER_FAILURES:
         return f"Its last {DISABLE_AFTER_FAILURES} deliveries failed."
     if endpoint.failing_since and now - endpoint.failing_since >= DISABLE_AFTER_FAILING_FOR:
-        return f"Its deliveries have been failing since {timezone.localtime(endpoint.failing_since):%-d %b %Y %H:%M}."
+        since = date_format(timezone.localtime(endpoint.failing_since), "j M Y, H:i")
+        return f"Its deliveries have been failing since {since}."
     return ""
 
 
