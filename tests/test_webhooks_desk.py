@@ -296,3 +296,18 @@ def test_delete_asks_first_then_deletes_the_endpoint_and_its_log(editor_client):
     response = editor_client.post(f"{LIST}{made.pk}/delete/", {"confirmed": "yes"})
     assert response.status_code == 303 and response["Location"] == LIST
     assert WebhookEndpoint.objects.count() == 0 and WebhookDelivery.objects.count() == 0
+
+
+def test_a_second_click_on_add_endpoint_adds_nothing_more(editor_client):
+    token = parse(editor_client.get(LIST)).find("input", attrs={"name": "form_token"})["value"]
+    first = add(editor_client, form_token=token)
+    again = add(editor_client, form_token=token)
+    made = WebhookEndpoint.objects.get()
+    assert first["Location"] == again["Location"] == f"{LIST}{made.pk}/"
+
+
+def test_a_refused_endpoint_keeps_the_form_token_for_the_corrected_form(editor_client):
+    token = parse(editor_client.get(LIST)).find("input", attrs={"name": "form_token"})["value"]
+    assert add(editor_client, url="https://127.0.0.1/hooks", form_token=token).status_code == 422
+    assert add(editor_client, form_token=token).status_code == 303
+    assert WebhookEndpoint.objects.count() == 1

@@ -8,11 +8,13 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims import permissions
 from claims.errors import Invalid
+from claims.idempotency import submit_once
 from claims.models import WebhookDelivery, WebhookEndpoint
 from claims.views.common import see_other
 from claims.views.confirm import confirm_first
@@ -47,16 +49,22 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
         return _list_page(request, form)
     if not form.is_valid():
         return _list_page(request, form, status=422)
-    try:
+
+    def create():
         endpoint = endpoints.endpoint_add(actor=request.user, **form.cleaned_data)
+        request.session[JUST_ADDED] = endpoint.pk
+        messages.success(request, f"Added {endpoint.url}.")
+        return endpoint.pk, reverse("desk:webhook", args=[endpoint.pk])
+
+    try:
+        # A second click on "Add endpoint" is led to the first one's page, not to a twin with another secret.
+        done = submit_once(request, create)
     except Invalid as refused:
         for field, errors in refused.errors.items():
             for error in errors:
                 form.add_error(field, error)
         return _list_page(request, form, status=422)
-    request.session[JUST_ADDED] = endpoint.pk
-    messages.success(request, f"Added {endpoint.url}.")
-    return see_other("desk:webhook", endpoint.pk)
+    return see_other(done.url or "desk:webhooks")
 
 
 @never_cache  # the page may carry the signing secret, shown once
