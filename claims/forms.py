@@ -131,8 +131,8 @@ class LanguageField(forms.CharField):
         tag = normalise_tag(text)
         if tag is None:
             raise forms.ValidationError(
-                f"“{text[:40]}” is not a language tag. Choose a language from the list, type a BCP 47 tag "
-                "such as es or pt-BR, or leave it blank to detect it from the words.", code="invalid")
+                "Not a language tag: choose a language from the list, type a BCP 47 tag such as es or pt-BR, "
+                "or leave it blank to detect it from the words.", code="invalid")
         return tag
 
 

@@ -1,5 +1,6 @@
-"""Claims in every language, the first part: every claim and appearance has a BCP 47 language,
-guessed from its words when nobody gave one, and said in ClaimReview and the Google-shaped API."""
+"""Claims in every language: every claim and appearance has a BCP 47 language,
+guessed from its words when nobody gave one, said in ClaimReview and the Google-shaped API, and
+chosen, shown and changed in the desk (the Language field)."""
 
 from __future__ import annotations
 
@@ -258,3 +259,272 @@ def test_the_migration_gives_existing_claims_and_appearances_the_default():
     claim = Claim.objects.get(slug="old")
     assert claim.language == "en"  # not guessed: the migration gives the default only
     assert claim.appearances.get().language == "en"
+
+
+# --- the desk's Language field --------------------------------------------------------------------
+
+HX = {"HX-Request": "true"}
+
+
+def _desk(client, url: str):
+    from tests.html import parse
+
+    response = client.get(url)
+    assert response.status_code == 200
+    return parse(response)
+
+
+def _error_next_to(soup, label: str) -> str:
+    from tests.html import field_by_label
+
+    field = field_by_label(soup, label)
+    assert field.get("aria-invalid") == "true"
+    return " ".join(soup.find(id=i).get_text(" ", strip=True) for i in field["aria-describedby"].split())
+
+
+NEW_CLAIM = {"quote": SENTENCES["es"], "claim_checked": "El desempleo se redujo a la mitad.",
+             "speaker": "Lucía Ferrer", "source_url": "https://news.example.org/es", "date_said": "2025-08-16"}
+
+
+@pytest.fixture
+def lucia(db):
+    return factories.SpeakerFactory(name="Lucía Ferrer", slug="lucia-ferrer")
+
+
+@pytest.mark.django_db
+def test_the_new_claim_form_offers_the_common_languages_by_name(journalist_client):
+    from tests.html import field_by_label
+
+    soup = _desk(journalist_client, "/desk/claims/new/")
+    field = field_by_label(soup, "Language")
+    assert field["type"] == "text" and field.get("value") is None
+    options = {o["value"]: o.get_text() for o in soup.find(id=field["list"]).find_all("option")}
+    assert {"en": "English", "es": "Español", "pt": "Português", "fr": "Français", "de": "Deutsch",
+            "it": "Italiano", "ar": "العربية"}.items() <= options.items()
+    assert "detect" in soup.find(id=f"{field['id']}_helptext").get_text()
+
+
+@pytest.mark.django_db
+def test_a_new_claim_keeps_the_language_chosen_in_its_usual_case(journalist_client, journalist, lucia):
+    from claims.models import Event
+
+    response = journalist_client.post("/desk/claims/new/", {**NEW_CLAIM, "language": " es-mx "})
+    assert response.status_code == 303
+    claim = Claim.objects.get()
+    assert claim.language == "es-MX"
+    assert claim.appearances.get().language == "es-MX"
+    assert Event.objects.get(claim=claim, action="claim_created").changes["language"] == [None, "es-MX"]
+
+
+@pytest.mark.django_db
+def test_a_new_claim_in_the_newsrooms_language_says_nothing_of_it_in_the_history(journalist_client, lucia):
+    from claims.models import Event
+
+    journalist_client.post("/desk/claims/new/", {**NEW_CLAIM, "quote": SENTENCES["en"], "language": ""})
+    claim = Claim.objects.get()
+    assert claim.language == "en"
+    assert "language" not in Event.objects.get(claim=claim, action="claim_created").changes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("value", "message"), [
+    ("Spanish", "Not a language tag"), ("es_!!", "Not a language tag"), ("und", "Not a language tag"),
+    ("e" * 36, "at most 35"), ("es\x00", "Null characters"), ("es\x1b", "Not a language tag"),
+])
+def test_a_new_claim_with_a_bad_language_is_refused_next_to_the_field(journalist_client, lucia, value, message):
+    from tests.html import field_by_label
+    from tests.test_desk_views import db_state
+
+    before = db_state()
+    response = journalist_client.post("/desk/claims/new/", {**NEW_CLAIM, "language": value})
+    assert response.status_code == 422
+    soup = _desk_parse(response)
+    assert message in _error_next_to(soup, "Language")
+    assert field_by_label(soup, "Quote").get_text().strip() == NEW_CLAIM["quote"]  # what was typed stays
+    assert db_state() == before
+
+
+def _desk_parse(response):
+    from tests.html import parse
+
+    return parse(response)
+
+
+@pytest.mark.django_db
+def test_a_bad_language_over_htmx_answers_the_form_fragment(journalist_client, lucia):
+    response = journalist_client.post("/desk/claims/new/", {**NEW_CLAIM, "language": "Klingon!"}, headers=HX)
+    assert response.status_code == 422
+    root = _desk_parse(response).find(True)
+    assert root["id"] == "claim-new-form"
+    assert "Not a language tag" in _error_next_to(root, "Language")
+    assert not Claim.objects.exists()
+
+
+def _edit_data(claim, **changes) -> dict:
+    return {"quote": claim.quote, "claim_checked": claim.claim_checked, "speaker": claim.speaker.name,
+            "language": claim.language, "source_url": claim.source.url if claim.source else "",
+            "date_said": claim.date_said.isoformat() if claim.date_said else "", "version": str(claim.version),
+            **changes}
+
+
+@pytest.mark.django_db
+def test_changing_a_claims_language_is_recorded_and_searched_in_it(journalist_client, journalist):
+    from claims.models import Event
+    from claims.search import search_query
+
+    claim = factories.ClaimFactory(researching=True, quote="Los migrantes cruzaron el canal.", language="en")
+    response = journalist_client.post(f"/desk/claims/{claim.pk}/edit/", _edit_data(claim, language="es"),
+                                      headers=HX)
+    assert response.status_code == 200
+    claim.refresh_from_db()
+    assert (claim.language, claim.version) == ("es", 2)
+    assert claim.appearances.get(primary=True).language == "es"
+    event = Event.objects.filter(claim=claim, action="claim_updated").get()
+    assert event.changes == {"language": ["en", "es"]}
+    assert Claim.objects.filter(search_vector=search_query("cruzan", language="es")).get() == claim
+    # The field shows the language now stored.
+    from tests.html import field_by_label
+
+    assert field_by_label(_desk_parse(response), "Language")["value"] == "es"
+
+
+@pytest.mark.django_db
+def test_a_blank_language_on_edit_is_the_quotes(journalist_client):
+    claim = factories.ClaimFactory(researching=True, quote=SENTENCES["fr"], language="en")
+    journalist_client.post(f"/desk/claims/{claim.pk}/edit/", _edit_data(claim, language=""))
+    claim.refresh_from_db()
+    assert claim.language == "fr"
+
+
+@pytest.mark.django_db
+def test_an_unchanged_language_changes_nothing(journalist_client):
+    from claims.models import Event
+
+    claim = factories.ClaimFactory(researching=True, quote=SENTENCES["es"], language="es-MX")
+    response = journalist_client.post(f"/desk/claims/{claim.pk}/edit/", _edit_data(claim, language="ES-mx"))
+    assert response.status_code == 303
+    claim.refresh_from_db()
+    assert (claim.language, claim.version) == ("es-MX", 1)
+    assert not Event.objects.filter(claim=claim, action="claim_updated").exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_language_on_edit_is_refused_and_changes_nothing(journalist_client):
+    from tests.test_desk_views import db_state
+
+    claim = factories.ClaimFactory(researching=True, quote=SENTENCES["es"], language="es")
+    before = db_state()
+    response = journalist_client.post(f"/desk/claims/{claim.pk}/edit/", _edit_data(claim, language="español"),
+                                      headers=HX)
+    assert response.status_code == 422
+    root = _desk_parse(response).find(True)
+    assert root["id"] == "claim-form"
+    assert "Not a language tag" in _error_next_to(root, "Language")
+    assert db_state() == before
+    assert Claim.objects.get(pk=claim.pk).language == "es"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "state", "status"), [
+    ("outsider_client", "researching", 403), ("journalist_client", "in_review", 409),
+    ("journalist_client", "published", 409),
+])
+def test_a_language_change_refused_changes_nothing(request, persona, state, status):
+    from tests.test_desk_views import db_state
+
+    client = request.getfixturevalue(persona)
+    claim = factories.ClaimFactory(**{state: True}, quote=SENTENCES["es"], language="es")
+    before = db_state()
+    languages = list(Claim.objects.values_list("language", flat=True))
+    response = client.post(f"/desk/claims/{claim.pk}/edit/", _edit_data(claim, language="pt"))
+    assert response.status_code == status
+    assert db_state() == before
+    assert list(Claim.objects.values_list("language", flat=True)) == languages
+
+
+@pytest.mark.django_db
+def test_the_workspace_shows_a_language_other_than_the_newsrooms(journalist_client):
+    spanish = factories.ClaimFactory(quote=SENTENCES["es"], language="es")
+    english = factories.ClaimFactory(quote=SENTENCES["en"])
+    soup = _desk(journalist_client, spanish.get_desk_url())
+    assert soup.find(attrs={"data-testid": "quote"})["lang"] == "es"
+    assert soup.find(attrs={"data-testid": "claim-language"}).get_text(" ", strip=True) == "Language: Español"
+    soup = _desk(journalist_client, english.get_desk_url())
+    assert soup.find(attrs={"data-testid": "quote"}).get("lang") is None
+    assert soup.find(attrs={"data-testid": "claim-language"}) is None
+    fragment = _desk_parse(journalist_client.get(f"{spanish.get_desk_url()}?fragment=quote", headers=HX))
+    assert fragment.find(attrs={"data-testid": "quote"})["lang"] == "es"
+
+
+@pytest.mark.django_db
+def test_the_claims_list_shows_a_language_other_than_the_newsrooms(journalist_client, django_assert_max_num_queries):
+    spanish = factories.ClaimFactory(quote=SENTENCES["es"], language="pt-BR")
+    factories.ClaimFactory(quote=SENTENCES["en"])
+    with django_assert_max_num_queries(12):
+        soup = _desk(journalist_client, "/desk/claims/")
+    rows = {row.find("a")["href"]: row for row in soup.find_all(attrs={"data-testid": "claim-row"})}
+    row = rows[spanish.get_desk_url()]
+    assert row.find("a")["lang"] == "pt-BR"
+    assert row.find(attrs={"data-testid": "claim-language"}).get_text() == "Português (pt-BR)"
+    others = [r for href, r in rows.items() if href != spanish.get_desk_url()]
+    assert [r.find(attrs={"data-testid": "claim-language"}) for r in others] == [None]
+    assert others[0].find("a").get("lang") is None
+
+
+@pytest.mark.django_db
+def test_the_claims_list_reads_in_the_same_queries_whatever_the_languages(journalist_client):
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            _desk(journalist_client, "/desk/claims/")
+        return len(ctx.captured_queries)
+
+    factories.ClaimFactory(quote=SENTENCES["en"])
+    one = count()
+    for language in ("es", "pt", "fr", "de", "ar", "es-MX"):
+        factories.ClaimFactory(quote=SENTENCES["es"], language=language)
+    assert count() == one
+
+
+@pytest.mark.django_db
+def test_an_appearance_takes_the_language_given_or_its_words(journalist_client, journalist):
+    from tests.html import field_by_label
+    from tests.test_workflow import snapshot
+
+    claim = factories.ClaimFactory(researching=True, quote=SENTENCES["en"])
+    speaker = factories.SpeakerFactory(name="Lucía Ferrer")
+    form = _desk(journalist_client, claim.get_desk_url()).find(id="appearances-panel").find("form")
+    field = field_by_label(form, "Language")
+    assert form.find("datalist", id=field["list"]) is not None
+
+    before = snapshot()
+    bad = journalist_client.post(f"/desk/claims/{claim.pk}/appearances/", {
+        "appearance-quote": SENTENCES["es"], "appearance-speaker": speaker.name, "appearance-language": "Spanish"},
+        headers=HX)
+    assert bad.status_code == 422
+    assert "Not a language tag" in _error_next_to(_desk_parse(bad), "Language")
+    assert snapshot() == before
+
+    given = journalist_client.post(f"/desk/claims/{claim.pk}/appearances/", {
+        "appearance-quote": SENTENCES["pt"], "appearance-speaker": speaker.name, "appearance-language": "pt-pt"},
+        headers=HX)
+    assert given.status_code == 200
+    detected = journalist_client.post(f"/desk/claims/{claim.pk}/appearances/", {
+        "appearance-quote": SENTENCES["es"], "appearance-speaker": speaker.name, "appearance-language": ""},
+        headers=HX)
+    assert detected.status_code == 200
+    assert sorted(claim.appearances.filter(primary=False).values_list("language", flat=True)) == ["es", "pt-PT"]
+    listed = {li.find("blockquote").get_text(strip=True): li for li in _desk_parse(detected).find_all(
+        attrs={"data-testid": "appearance"}) if li.find("blockquote")}
+    assert listed[SENTENCES["es"]].find("blockquote")["lang"] == "es"
+    assert listed[SENTENCES["es"]].find(attrs={"data-testid": "appearance-language"}).get_text() == "(Español)"
+
+
+@pytest.mark.django_db
+def test_the_new_claim_form_saves_an_appearance_in_the_language_given(journalist_client, lucia):
+    claim = factories.ClaimFactory(quote=SENTENCES["es"], language="es", speaker=lucia)
+    response = journalist_client.post("/desk/claims/new/", {**NEW_CLAIM, "language": "es-AR",
+                                                            "decision": "appearance", "duplicate_of": claim.pk})
+    assert response.status_code == 303
+    assert claim.appearances.get(primary=False).language == "es-AR"
