@@ -137,6 +137,7 @@ def _desk_responses(operation: dict, *, method: str, has_path_params: bool) -> N
     if has_path_params:
         responses["404"] = {"description": "No claim has this id.", "content": PROBLEM_CONTENT}
     if method == "post":
+        responses["400"] = {"description": "The body is not JSON.", "content": PROBLEM_CONTENT}
         responses["409"] = {
             "description": "The claim's state does not allow this now, or (logging a claim) the quote matches "
                            "claims already logged: `matches` lists them, each with where to add an appearance.",

@@ -20,10 +20,11 @@ from claims.api.base import api
 from claims.api.endpoints import MAX_PAGE_SIZE, PAGE_SIZE, _next, _source, _speaker
 from claims.api.http import Problem, decode_cursor, encode_cursor
 from claims.errors import DuplicateClaim, ServiceError
-from claims.forms import AppearanceForm, ClaimForm
+from claims.forms import CONTROL_MESSAGE, AppearanceForm, ClaimForm
 from claims.languages import normalise_tag
 from claims.models import ApiTokenScope, Appearance, Claim, Topic
 from claims.services import editing
+from claims.textnorm import has_controls
 
 READ, WRITE = ApiTokenScope.READ.value, ApiTokenScope.CLAIMS_WRITE.value
 MAX_ID = 2**63 - 1  # PostgreSQL's bigint: a larger id is no claim, never a database error
@@ -86,11 +87,15 @@ def _unencodable(payload: Schema) -> list[dict]:
     return errors
 
 
-def _bound(form_class, payload: Schema, **extra):
-    """The desk's form, bound to what the API received, so the API accepts what the desk accepts."""
+def _refuse_unencodable(payload: Schema) -> None:
     bad = _unencodable(payload)
     if bad:
         raise Problem(422, f"Invalid {', '.join(e['name'] for e in bad)}.", errors=bad)
+
+
+def _bound(form_class, payload: Schema, **extra):
+    """The desk's form, bound to what the API received, so the API accepts what the desk accepts."""
+    _refuse_unencodable(payload)
     data = payload.model_dump()
     fields = {name: data.get(name) for name in form_class.base_fields if name in data}
     if fields.get("date_said") is not None:
@@ -114,6 +119,8 @@ def _language(payload) -> str | None:
 
 
 def _topic_ids(slugs: list[str]) -> list[str]:
+    if any(has_controls(slug, multi_line=False) for slug in slugs):
+        raise Problem(422, "Invalid topics.", errors=[{"in": "body", "name": "topics", "detail": CONTROL_MESSAGE}])
     wanted = list(dict.fromkeys(s.strip() for s in slugs if s.strip()))
     found = dict(Topic.objects.filter(slug__in=wanted).values_list("slug", "pk")) if wanted else {}
     unknown = [slug for slug in wanted if slug not in found]
@@ -177,6 +184,7 @@ def claim_detail(request: HttpRequest, claim_id: int = Path(..., ge=1, le=MAX_ID
 def claim_create(request: HttpRequest, payload: out.ClaimIn, response: HttpResponse):
     try:
         permissions.require(request.user, "claim_create")
+        _refuse_unencodable(payload)
         form = _bound(ClaimForm, payload, topics=_topic_ids(payload.topics))
         data = form.service_data()
         claim = editing.claim_create(actor=request.user, quote=data["quote"], speaker=data["speaker"],
