@@ -304,6 +304,8 @@ def test_a_quote_already_logged_is_a_409_naming_the_match(client, write_token, s
     ({"quote": "bad\x07quote"}, "quote"),
     ({"quote": "half a \ud800 character"}, "quote"),
     ({"topics": ["no-such-topic"]}, "topics"),
+    ({"topics": ["bad\x00slug"]}, "topics"),  # PostgreSQL refuses NUL: a 422, never a 500
+    ({"topics": ["half \udb42"]}, "topics"),
     ({"language": "English"}, "language"),
     ({"quote": ""}, "quote"),
     ({"quote": "x" * 5001}, "quote"),
