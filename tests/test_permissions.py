@@ -32,6 +32,9 @@ EXPECTED: dict[str, dict[str | None, frozenset[str]]] = {
     "speaker_merge": {None: EDITORS_ONLY},
     "ratings_manage": {None: EDITORS_ONLY},
     "claimreview_import": {None: EDITORS_ONLY},
+    "token_manage": {None: DESK},
+    "webhook_manage": {None: EDITORS_ONLY},
+    "jobs_manage": {None: EDITORS_ONLY},
     "claim_view": {
         "logged": DESK, "researching": DESK, "in_review": DESK,
         "published": DESK, "dismissed": DESK, "retracted": DESK, "merged": DESK,
