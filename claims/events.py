@@ -61,7 +61,17 @@ ACTIONS: dict[str, str] = {
     "rating_deleted": "deleted a rating",
     "archive_imported": "imported archive records",
     "ratings_mapped": "said what publishers' ratings mean on our scale",
+    # the desk's own settings: nothing a reader sees
+    "token_created": "created an API token",
+    "token_revoked": "revoked an API token",
+    "webhook_added": "added a webhook endpoint",
+    "webhook_disabled": "disabled a webhook endpoint",
+    "webhook_enabled": "enabled a webhook endpoint",
+    "webhook_deleted": "deleted a webhook endpoint",
 }
+# Actions without a claim that no public page shows: they leave the public cache alone.
+PRIVATE_ACTIONS = frozenset({"token_created", "token_revoked", "webhook_added", "webhook_disabled",
+                             "webhook_enabled", "webhook_deleted"})
 
 def invalidate_public_pages_on_commit() -> None:
     """Every worker drops its cached public pages once this transaction commits."""
@@ -80,7 +90,8 @@ def record_event(*, actor, action: str, claim: Claim | None = None, changes: dic
     if action not in ACTIONS:
         raise KeyError(f"Unregistered event action {action!r}")
     current = claim.status if claim else ""
-    if claim is None or claim.status in PUBLIC_STATUSES or after in PUBLIC_STATUSES:
+    if ((claim is None and action not in PRIVATE_ACTIONS) or (claim is not None and claim.status in PUBLIC_STATUSES)
+            or after in PUBLIC_STATUSES):
         invalidate_public_pages_on_commit()
     event = Event.objects.create(
         actor=_actor(actor), claim=claim, action=action,

@@ -311,3 +311,26 @@ def test_a_refused_endpoint_keeps_the_form_token_for_the_corrected_form(editor_c
     assert add(editor_client, url="https://127.0.0.1/hooks", form_token=token).status_code == 422
     assert add(editor_client, form_token=token).status_code == 303
     assert WebhookEndpoint.objects.count() == 1
+
+
+def test_it_records_who_added_disabled_enabled_and_deleted_an_endpoint_and_leaves_public_pages_cached(
+        editor_client, editor, django_capture_on_commit_callbacks):
+    from claims.models import Event
+    from claims.public_cache import generation
+
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        add(editor_client, events=["claim.published"])
+        made = WebhookEndpoint.objects.get()
+        for action in ("disable", "enable"):
+            editor_client.post(f"{LIST}{made.pk}/{action}/")
+        editor_client.post(f"{LIST}{made.pk}/delete/", {"confirmed": "yes"})
+    assert not WebhookEndpoint.objects.exists()
+    events = list(Event.objects.order_by("pk").values_list("actor", "claim", "action", "changes"))
+    assert events == [
+        (editor.pk, None, "webhook_added", {"url": [None, PUBLIC_URL], "events": [None, ["claim.published"]]}),
+        (editor.pk, None, "webhook_disabled", {"url": [PUBLIC_URL, PUBLIC_URL]}),
+        (editor.pk, None, "webhook_enabled", {"url": [PUBLIC_URL, PUBLIC_URL]}),
+        (editor.pk, None, "webhook_deleted", {"url": [PUBLIC_URL, None]}),
+    ]
+    assert generation() == before

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from claims import fetch, permissions
 from claims.errors import Invalid, WrongState
+from claims.events import record_event
 from claims.models import WebhookDelivery, WebhookEndpoint, display_name
 from claims.services.common import lock_row
 from claims.webhooks import TEST_EVENT, enqueue
@@ -29,8 +30,11 @@ def endpoint_add(*, actor, url: str, events: list[str], description: str = "") -
         message = refused.message.replace("cannot be fetched", "cannot receive webhooks")
         raise Invalid(message, errors={"url": [message]}) from None
     with transaction.atomic():
-        return WebhookEndpoint.objects.create(url=url.strip(), events=sorted(set(events)), description=description,
-                                              secret=new_secret(), created_by=actor)
+        endpoint = WebhookEndpoint.objects.create(url=url.strip(), events=sorted(set(events)),
+                                                  description=description, secret=new_secret(), created_by=actor)
+        record_event(actor=actor, action="webhook_added",
+                     changes={"url": [None, endpoint.url], "events": [None, endpoint.events]})
+        return endpoint
 
 
 def endpoint_test(*, endpoint_id: int, actor) -> WebhookDelivery:
@@ -51,6 +55,7 @@ def endpoint_disable(*, endpoint_id: int, actor) -> WebhookEndpoint:
         if endpoint.active:
             endpoint.active, endpoint.disabled_at, endpoint.disabled_reason = False, timezone.now(), ""
             endpoint.save(update_fields=["active", "disabled_at", "disabled_reason"])
+            record_event(actor=actor, action="webhook_disabled", changes={"url": [endpoint.url, endpoint.url]})
         return endpoint
 
 
@@ -64,6 +69,7 @@ def endpoint_enable(*, endpoint_id: int, actor) -> WebhookEndpoint:
             endpoint.consecutive_failures, endpoint.failing_since = 0, None
             endpoint.save(update_fields=["active", "disabled_at", "disabled_reason", "consecutive_failures",
                                          "failing_since"])
+            record_event(actor=actor, action="webhook_enabled", changes={"url": [endpoint.url, endpoint.url]})
         return endpoint
 
 
@@ -74,4 +80,5 @@ def endpoint_delete(*, endpoint_id: int, actor) -> str:
         endpoint = lock_row(WebhookEndpoint, endpoint_id, GONE)
         url = endpoint.url
         endpoint.delete()
+        record_event(actor=actor, action="webhook_deleted", changes={"url": [url, None]})
         return url
