@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 from contextlib import contextmanager
 from unittest import mock
 
@@ -62,6 +63,31 @@ def _started() -> int:
 def run_jobs(queues: list[str] | None = None) -> int:
     """Run every job that is due, and those they defer; return how many ran. Jobs scheduled for
     later (a retry's backoff) stay queued: move ``scheduled_at`` back to run them."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _run_here(queues)
+    # Playwright's sync API keeps an event loop running in this thread. Browser tests are
+    # transactional, so a thread of its own (with its own connection) sees their rows.
+    outcome: list = []
+
+    def run_in_thread():
+        try:
+            outcome.append(_run_here(queues))
+        except BaseException as error:  # re-raised in the test's thread
+            outcome.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run_in_thread)
+    thread.start()
+    thread.join()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _run_here(queues: list[str] | None) -> int:
     before = _started()
     ours = connections["default"]
 
