@@ -306,6 +306,7 @@ def test_a_quote_already_logged_is_a_409_naming_the_match(client, write_token, s
     ({"topics": ["no-such-topic"]}, "topics"),
     ({"topics": ["bad\x00slug"]}, "topics"),  # PostgreSQL refuses NUL: a 422, never a 500
     ({"topics": ["half \udb42"]}, "topics"),
+    ({"different_reason": "Said \x00 elsewhere."}, "different_reason"),
     ({"language": "English"}, "language"),
     ({"quote": ""}, "quote"),
     ({"quote": "x" * 5001}, "quote"),

@@ -185,6 +185,9 @@ def claim_create(request: HttpRequest, payload: out.ClaimIn, response: HttpRespo
     try:
         permissions.require(request.user, "claim_create")
         _refuse_unencodable(payload)
+        if payload.different_reason and has_controls(payload.different_reason, multi_line=True):
+            raise Problem(422, "Invalid different_reason.", errors=[
+                {"in": "body", "name": "different_reason", "detail": CONTROL_MESSAGE}])
         form = _bound(ClaimForm, payload, topics=_topic_ids(payload.topics))
         data = form.service_data()
         claim = editing.claim_create(actor=request.user, quote=data["quote"], speaker=data["speaker"],
