@@ -362,7 +362,7 @@ def test_it_changes_nothing_when_one_claim_of_a_bulk_assign_is_refused(editor_cl
 
 def test_it_labels_every_field_of_the_new_claim_form(journalist_client):
     soup = parse(journalist_client.get("/desk/claims/new/"))
-    for label in ("Quote", "Claim as checked", "Speaker", "Source URL", "Date said"):
+    for label in ("Quote", "Claim as checked", "Speaker", "Language", "Source URL", "Date said"):
         assert field_by_label(soup, label) is not None, label
     assert soup.find("legend", string="Topics") is not None
     assert button(soup, "Save claim") is not None
