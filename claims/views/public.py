@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from claims import seo, services
 from claims.figures import comparisons_for
 from claims.forms import SuggestForm
-from claims.languages import language_for, language_name, normalise_tag
+from claims.languages import language_for, language_name, normalise_tag, primary_subtag
 from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Topic
 from claims.net import client_address
 from claims.public_cache import public_page
@@ -38,7 +38,10 @@ QUERY_LIMIT = 500
 
 def _filters(request: HttpRequest) -> dict:
     get = request.GET
-    return {key: get.get(key, "")[:100] for key in ("rating", "speaker", "topic", "from", "to", "language")}
+    filters = {key: get.get(key, "")[:100] for key in ("rating", "speaker", "topic", "from", "to")}
+    # The language counts, not the region: "es-MX" is the filter "es" (junk is no filter).
+    tag = normalise_tag(get.get("language", "")[:100])
+    return {**filters, "language": primary_subtag(tag) if tag else ""}
 
 
 def _parse_date(value: str):
