@@ -528,3 +528,13 @@ def test_the_new_claim_form_saves_an_appearance_in_the_language_given(journalist
                                                             "decision": "appearance", "duplicate_of": claim.pk})
     assert response.status_code == 303
     assert claim.appearances.get(primary=False).language == "es-AR"
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_a_language_other_than_the_newsrooms(journalist_client, journalist):
+    spanish = factories.ClaimFactory(researching=True, assignee=journalist, quote=SENTENCES["es"], language="es")
+    factories.ClaimFactory(researching=True, assignee=journalist, quote=SENTENCES["en"])
+    soup = _desk(journalist_client, "/desk/")
+    link = soup.find("a", href=spanish.get_desk_url())
+    assert link["lang"] == "es"
+    assert [tag.get_text() for tag in soup.find_all(attrs={"data-testid": "claim-language"})] == ["Español"]
