@@ -375,6 +375,9 @@ def test_errors_are_problem_details(client):
     problem(client.get(f"{API}/fact-checks", {"limit": 101}), 422)
     problem(client.get(f"{API}/no/such/thing"), 404)
     problem(client.post(f"{API}/nothing-here"), 404)
+    wrong = client.post(f"{API}/fact-checks")
+    assert "GET" in problem(wrong, 405)["detail"] and wrong["Allow"] == "GET"
+    assert problem(client.get(f"{API}/desk/claims"), 405)["detail"] == "This address takes POST only."
 
 
 # --- Query counts --------------------------------------------------------------------------------------

@@ -385,3 +385,10 @@ def test_a_bad_appearance_is_a_422_and_saves_nothing(client, write_token, speake
     body = problem(post(client, f"{CLAIMS}/{claim.pk}/appearances", appearance(speaker, **changes), write_token), 422)
     assert field in {error["name"] for error in body["errors"]}, body
     assert db_state() == before
+
+
+def test_a_pipeline_needs_no_csrf_token_only_its_bearer_token(write_token, speaker):
+    from django.test import Client
+
+    response = post(Client(enforce_csrf_checks=True), CLAIMS, new_claim(speaker), write_token)
+    assert response.status_code == 201, response.content
