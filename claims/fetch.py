@@ -37,6 +37,9 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TEXT_TYPES = frozenset({"text/html", "text/plain", "application/xhtml+xml"})
 IMPORT_TYPES = frozenset({"application/json", "application/ld+json", "text/html", "application/xhtml+xml"})
+# What an archived copy of a source may be: pages, text, PDF and CSV (their readable text is kept).
+ARCHIVE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/pdf", "application/x-pdf",
+                           "text/csv", "application/csv"})
 USER_AGENT = "FactcheckDesk/0.1 (article intake)"
 WEBHOOK_USER_AGENT = "FactcheckDesk/0.1 (webhooks)"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -87,10 +90,11 @@ class FetchError(Exception):
     and tests, so they need not match on wording.
     """
 
-    def __init__(self, message: str, *, code: str = "error") -> None:
+    def __init__(self, message: str, *, code: str = "error", status: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.status = status  # the HTTP status, when the site answered with an error
 
 
 @dataclass
@@ -205,12 +209,12 @@ def fetch_bytes(
     max_bytes: int = 10_000_000,
     deadline: float = 30.0,
     max_redirects: int = 5,
+    not_accepted: str = "That address is not JSON, JSON-LD or a web page (it is {shown}).",
 ) -> FetchedDocument:
     """GET a document to import (JSON, JSON-LD or HTML by default), gzip allowed, or raise FetchError.
 
     ``max_bytes`` caps both what crosses the wire and what a gzip body inflates to."""
-    rules = _Rules(types=types, accept=", ".join(sorted(types)),
-                   not_accepted="That address is not JSON, JSON-LD or a web page (it is {shown}).",
+    rules = _Rules(types=types, accept=", ".join(sorted(types)), not_accepted=not_accepted,
                    thing="document", max_bytes=max_bytes, gzip=True)
     url = url.strip()
     final_url, body = _follow(url, rules, address_allowed=address_allowed, deadline=deadline,
@@ -531,7 +535,8 @@ def _answer(
         return _Redirect(location)
     if status >= 400:
         reason = (response.reason or "").strip()[:60]
-        raise FetchError(f"The site answered with an error: {status} {reason}".rstrip() + ".", code="status")
+        raise FetchError(f"The site answered with an error: {status} {reason}".rstrip() + ".", code="status",
+                         status=status)
     if not 200 <= status < 300:
         raise FetchError(f"The site answered with an unexpected status ({status}).", code="status")
 

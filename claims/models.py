@@ -89,6 +89,7 @@ class Source(models.Model):
     published_on = models.DateField("date", null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     full_text = models.TextField(blank=True)
+    archive = models.ForeignKey("ArchivedCopy", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -249,6 +250,19 @@ class Appearance(models.Model):
         return f"{self.speaker}: “{self.quote[:60]}”"
 
 
+class Check(models.TextChoices):
+    FOUND = "found", "Found"
+    NOT_FOUND = "not_found", "Not found"
+
+
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", "Not checked yet"
+    OK = "ok", "Unchanged"
+    CHANGED = "changed", "Content changed"
+    MOVED = "moved", "Moved"
+    GONE = "gone", "Gone"
+
+
 class Evidence(models.Model):
     class Stance(models.TextChoices):
         SUPPORTS = "supports", "Supports"
@@ -271,6 +285,15 @@ class Evidence(models.Model):
     added_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Written by the archive, never by a person (so never a new version): the copy the passage was
+    # looked up in, what was found, and how the link has fared since.
+    archive = models.ForeignKey("ArchivedCopy", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    passage_check = models.CharField(max_length=10, choices=Check.choices, blank=True)
+    passage_score = models.FloatField(null=True, blank=True)
+    figure_check = models.CharField(max_length=10, choices=Check.choices, blank=True)
+    link_status = models.CharField(max_length=10, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED)
+    link_errors = models.PositiveSmallIntegerField(default=0)  # failed checks in a row
+    link_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -655,3 +678,55 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint_id}"
+
+
+class ArchivedCopy(models.Model):
+    """One fetch of one address: what came back, its readable text, and the body itself (compressed,
+    in the file storage). Evidence and sources citing the address share the copy."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Being archived"
+        ARCHIVED = "archived", "Archived"
+        FAILED = "failed", "Could not be archived"
+
+    url = models.URLField("URL", max_length=2000)  # as cited
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    final_url = models.URLField(max_length=2000, blank=True)  # after redirects
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)  # of the body as sent, uncompressed
+    sha256 = models.CharField(max_length=64, blank=True)  # of that body
+    title = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)  # readable text: what passages are looked up in
+    text_sha256 = models.CharField(max_length=64, blank=True)  # what "content changed" compares
+    body = models.FileField(upload_to="archive/%Y/%m/", max_length=300, blank=True)  # gzip
+    error_code = models.CharField(max_length=40, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["url", "-requested_at"], name="archive_latest_for_url")]
+        constraints = [models.CheckConstraint(condition=Q(state__in=["pending", "archived", "failed"]),
+                                              name="archive_state_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.state})"
+
+
+class LinkCheck(models.Model):
+    """One look at a public check's evidence link: what changed since the copy the evidence cites."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="link_checks")
+    copy = models.ForeignKey(ArchivedCopy, on_delete=models.CASCADE, related_name="+")  # what came back now
+    cited = models.ForeignKey(ArchivedCopy, on_delete=models.SET_NULL, null=True, related_name="+")
+    outcome = models.CharField(max_length=10, choices=LinkStatus.choices)
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        indexes = [models.Index(fields=["evidence", "-checked_at"], name="link_check_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id}: {self.outcome}"

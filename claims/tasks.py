@@ -23,6 +23,15 @@ def send_mail_job(*, subject: str, body: str, recipients: list[str]) -> None:
     send_mail(subject, body, None, recipients, fail_silently=False)
 
 
+@app.task(name="archive.fetch", queue="archive")
+def archive_fetch(*, copy_id: int) -> None:
+    """Fetch one archived copy. A failure is kept on the copy with its reason (the evidence row shows
+    it with "Try again"): never retried on its own, so a refused address is asked once."""
+    from claims.archiving.store import fetch_copy
+
+    fetch_copy(copy_id)
+
+
 # Finished jobs are kept a week (the jobs page counts them), then removed; failed ones stay until
 # an editor retries them.
 KEEP_DONE_HOURS = 7 * 24

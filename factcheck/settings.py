@@ -201,8 +201,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Without DEBUG, local runs still serve static files straight from static/ (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Archived copies of sources: in MEDIA_ROOT (var/media by default, beside the embedded database's
+# folder), or in an S3-compatible bucket with ARCHIVE_STORAGE=s3 (django-storages: pip install ".[s3]").
+_DATA_DIR = Path(env_str("FACTCHECK_DATA_DIR", "") or VAR_DIR / "pgdata").expanduser()
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", "") or _DATA_DIR.parent / "media")
+MEDIA_URL = "/media/"  # never served as files: readers see an archived copy's text on its own page
+ARCHIVE_STORAGE = env_choice("ARCHIVE_STORAGE", ("filesystem", "s3"), "filesystem")
+if ARCHIVE_STORAGE == "s3":
+    _archive_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env_str("ARCHIVE_S3_BUCKET", ""), "endpoint_url": env_str("ARCHIVE_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("ARCHIVE_S3_REGION") or None, "location": env_str("ARCHIVE_S3_PREFIX", "archive"),
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
+    }}
+    if not _archive_storage["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("ARCHIVE_STORAGE=s3 needs ARCHIVE_S3_BUCKET")
+else:
+    _archive_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# The largest source body archived (bytes, as sent and once decompressed).
+ARCHIVE_MAX_BYTES = env_int("ARCHIVE_MAX_BYTES", 10_000_000, minimum=100_000)
+# Seconds one archive fetch may take in all (connect, redirects, body).
+ARCHIVE_FETCH_SECONDS = env_int("ARCHIVE_FETCH_SECONDS", 30, minimum=1)
+# How alike (0..100, rapidfuzz's partial ratio) a quoted passage and the archived text must be.
+PASSAGE_MATCH_THRESHOLD = env_int("PASSAGE_MATCH_THRESHOLD", 90, minimum=50)
+# Readers see archived copies of the evidence under each fact-check; false shows only the date.
+ARCHIVE_PUBLIC = env_bool("ARCHIVE_PUBLIC", True)
+# When the link-health pass re-fetches the evidence of public checks (cron syntax, UTC).
+LINK_CHECK_CRON = env_str("LINK_CHECK_CRON", "41 4 * * *")
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _archive_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

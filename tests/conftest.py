@@ -65,3 +65,20 @@ def run_jobs(db):
     from tests.jobs import run_jobs as run
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _archive_files(settings, tmp_path_factory):
+    """Archived bodies go to a folder of the test's own, never var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture
+def site(settings):
+    """A local web site the fetcher may reach (tests/site.py)."""
+    from tests.site import Site
+
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    local = Site()
+    yield local
+    local.close()

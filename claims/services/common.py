@@ -135,10 +135,17 @@ def claim_link(claim: Claim) -> str:
 
 
 def source_for_url(url: str, *, title: str = "", full_text: str = "") -> Source:
-    """The source at this address, created on first use (inside the caller's transaction)."""
+    """The source at this address, created on first use (inside the caller's transaction), with an
+    archived copy of the page asked for (a day-old copy is fetched again)."""
+    from claims.archiving.store import archive_request
+
     source = Source.objects.filter(url=url).order_by("pk").first()
     if source is None:
         source = Source.objects.create(url=url, title=(title or url)[:300], full_text=full_text)
+    copy = archive_request(url)
+    if copy is not None and copy.pk != source.archive_id:
+        Source.objects.filter(pk=source.pk).update(archive=copy)
+        source.archive = copy
     return source
 
 
