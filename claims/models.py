@@ -261,6 +261,7 @@ class LinkStatus(models.TextChoices):
     CHANGED = "changed", "Content changed"
     MOVED = "moved", "Moved"
     GONE = "gone", "Gone"
+    ERROR = "error", "Could not be checked"  # a check's outcome; three in a row make the link gone
 
 
 class Evidence(models.Model):

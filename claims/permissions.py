@@ -62,6 +62,7 @@ TABLE: dict[str, dict[str | None, frozenset[str]]] = {
     "token_manage": {NO_CLAIM: DESK},  # one's own API tokens
     "webhook_manage": {NO_CLAIM: EDITORS_ONLY},
     "jobs_manage": {NO_CLAIM: EDITORS_ONLY},
+    "link_health": {NO_CLAIM: EDITORS_ONLY},
 }
 
 # Workflow buttons, in the order the workspace shows them.
@@ -186,6 +187,7 @@ DENIED = {
     "token_manage": DESK_ONLY.format("create API tokens"),
     "webhook_manage": "Only editors can manage webhooks.",
     "jobs_manage": "Only editors can see and retry background jobs.",
+    "link_health": "Only editors can review the health of evidence links.",
 }
 
 

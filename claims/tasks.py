@@ -9,6 +9,7 @@ their attempts are listed for editors at /desk/jobs/ with "Retry". Webhook deliv
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import send_mail
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
@@ -30,6 +31,15 @@ def archive_fetch(*, copy_id: int) -> None:
     from claims.archiving.store import fetch_copy
 
     fetch_copy(copy_id)
+
+
+@app.periodic(cron=settings.LINK_CHECK_CRON, periodic_id="link-health")
+@app.task(name="archive.check_links", queue="archive")
+def check_links_job(timestamp: int) -> None:
+    """The daily link-health pass over the evidence of public checks."""
+    from claims.archiving.health import check_links
+
+    check_links()
 
 
 # Finished jobs are kept a week (the jobs page counts them), then removed; failed ones stay until

@@ -298,7 +298,8 @@ def test_it_covers_every_desk_url():
                "topics", "topic_create", "topic_edit", "ratings", "rating_edit", "rating_action", "intake",
                "appearance_accept", "appearance_add", "claimreview_import", "claimreview_draft",
                # in their own matrices: tests/test_tokens.py, test_webhooks.py, test_jobs.py
-               "tokens", "token_revoke", "webhooks", "webhook", "webhook_action", "jobs", "job_retry"}
+               "tokens", "token_revoke", "webhooks", "webhook", "webhook_action", "jobs", "job_retry",
+               "links", "link"}
     assert names == covered
 
 

@@ -35,6 +35,7 @@ EXPECTED: dict[str, dict[str | None, frozenset[str]]] = {
     "token_manage": {None: DESK},
     "webhook_manage": {None: EDITORS_ONLY},
     "jobs_manage": {None: EDITORS_ONLY},
+    "link_health": {None: EDITORS_ONLY},
     "claim_view": {
         "logged": DESK, "researching": DESK, "in_review": DESK,
         "published": DESK, "dismissed": DESK, "retracted": DESK, "merged": DESK,

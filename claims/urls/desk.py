@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.views import claimreview, desk, directory, intake, jobs, tokens, webhooks, workspace
+from claims.views import claimreview, desk, directory, intake, jobs, links, tokens, webhooks, workspace
 
 app_name = "desk"
 urlpatterns = [
@@ -52,4 +52,6 @@ urlpatterns = [
     path("webhooks/<int:endpoint_id>/<slug:action>/", webhooks.endpoint_action, name="webhook_action"),
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<int:job_id>/retry/", jobs.job_retry, name="job_retry"),
+    path("links/", links.link_list, name="links"),
+    path("links/<int:evidence_id>/", links.link_detail, name="link"),
 ]
