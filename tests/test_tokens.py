@@ -219,3 +219,25 @@ def test_the_list_query_count_does_not_grow(journalist_client, journalist, djang
     with django_assert_max_num_queries(8):
         response = journalist_client.get(URL)
     assert len(parse(response).select("[data-testid=token-row]")) == rows
+
+
+def test_it_records_who_created_and_revoked_a_token_without_the_secret(journalist_client, journalist,
+                                                                      django_capture_on_commit_callbacks):
+    from claims.models import Event
+    from claims.public_cache import generation
+
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        secret = field_by_label(parse(create(journalist_client, name="Pipeline", scopes=["read"])),
+                                "Copy it now: it is shown only this once.")["value"]
+        token = ApiToken.objects.get(user=journalist)
+        journalist_client.post(revoke_url(token), {"confirmed": "yes"})
+    events = list(Event.objects.order_by("pk").values_list("actor", "claim", "action", "changes"))
+    assert events == [
+        (journalist.pk, None, "token_created",
+         {"name": [None, "Pipeline"], "prefix": [None, token.prefix], "scopes": [None, ["read"]]}),
+        (journalist.pk, None, "token_revoked",
+         {"name": ["Pipeline", "Pipeline"], "prefix": [token.prefix, token.prefix]}),
+    ]
+    assert secret not in str(events) and token.digest not in str(events)
+    assert generation() == before  # no public page shows tokens

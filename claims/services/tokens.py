@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from claims import permissions
 from claims.errors import Invalid
+from claims.events import record_event
 from claims.models import ApiToken, ApiTokenScope
 
 TOKEN_PREFIX = "fcd_"  # noqa: S105 - the public start of every token, no secret
@@ -40,6 +41,8 @@ def token_create(*, actor, name: str, scopes: list[str]) -> tuple[ApiToken, str]
     with transaction.atomic():
         token = ApiToken.objects.create(user=actor, name=name[:100], prefix=secret[:SHOWN_PREFIX_LENGTH],
                                         digest=token_digest(secret), scopes=wanted)
+        record_event(actor=actor, action="token_created",
+                     changes={"name": [None, token.name], "prefix": [None, token.prefix], "scopes": [None, wanted]})
     return token, secret
 
 
@@ -53,6 +56,8 @@ def token_revoke(*, actor, token_id: int) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+            record_event(actor=actor, action="token_revoked",
+                         changes={"name": [token.name, token.name], "prefix": [token.prefix, token.prefix]})
     return token
 
 
