@@ -54,7 +54,7 @@ def pages(client, journalist, editor):
                   f"/desk/claims/{review.pk}/", f"/desk/claims/{check.pk}/", "/desk/intake/", "/desk/tips/",
                   "/desk/speakers/", "/desk/sources/", "/desk/topics/", "/desk/ratings/", "/desk/speakers/new/",
                   f"/desk/speakers/{speaker.pk}/", "/desk/sources/new/", f"/desk/topics/{topic.pk}/",
-                  f"/desk/claims/{check.pk}/preview/"]
+                  f"/desk/claims/{check.pk}/preview/", "/desk/tokens/", "/desk/webhooks/", "/desk/jobs/"]
     rendered = {}
     for url in public:
         response = client.get(url)
@@ -72,6 +72,14 @@ def pages(client, journalist, editor):
     invalid = client.post("/desk/claims/new/", {"quote": "", "speaker": "Nobody"})
     assert invalid.status_code == 422
     rendered["/desk/claims/new/ (invalid)"] = invalid.content.decode()
+    created = client.post("/desk/tokens/", {"name": "Pipeline", "scopes": ["read"]})
+    assert created.status_code == 201
+    rendered["/desk/tokens/ (created)"] = created.content.decode()
+    from claims.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(url="https://hooks.example.org/in", events=["claim.published"],
+                                              secret="whsec_" + "A" * 32)
+    rendered["/desk/webhooks/<id>/"] = client.get(f"/desk/webhooks/{endpoint.pk}/").content.decode()
     rendered["404"] = client.get("/claims/no-such-check/").content.decode()
     return rendered
 
