@@ -154,12 +154,14 @@ def test_a_word_left_out_is_left_out_in_every_reading():
     assert found('cruzan -"pequeñas embarcaciones"', language="es") == {other.pk}
 
 
-@pytest.mark.parametrize("text", ["", "   ", "-", "-migrantes", '"', "a & | ! <-> :*", "x" * 600])
+@pytest.mark.parametrize("text", ["", "   ", "-", "-migrantes", '"', "a & | ! <-> :*", "x" * 600, "canal -el",
+                                  "-el -la", "canal or -the", 'canal -"el"', "canal --migrantes", "canal -"])
 def test_it_answers_any_query_text(text):
     factories.ClaimFactory(quote=SPANISH, language="es")
-    query = search_query(text, language="es")
-    if query is not None:
-        list(Claim.objects.filter(search_vector=query))
+    for language in ("es", "en", "ja"):
+        query = search_query(text, language=language)
+        if query is not None:
+            list(Claim.objects.filter(search_vector=query))
 
 
 # --- the public search and filters -----------------------------------------------------------------
