@@ -118,6 +118,10 @@ def _finish(response: HttpResponse, etag: str, last_modified: int, *, fragment: 
     return response
 
 
+# Headers a view sets itself that the cached page keeps (the embed's and archive's own policies).
+KEPT_HEADERS = ("Content-Security-Policy", "X-Robots-Tag")
+
+
 def public_page(view):
     """Serve a public GET from the shared cache; answer conditional requests with 304."""
 
@@ -140,7 +144,7 @@ def public_page(view):
                 return response
             content = response.content
             etag = quote_etag(hashlib.sha256(content).hexdigest()[:32])
-            extra = {name: response[name] for name in ("Content-Security-Policy",) if response.has_header(name)}
+            extra = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             extra["frameable"] = getattr(response, "xframe_options_exempt", False)
             stored = (gen, content, response["Content-Type"], etag, extra)
             try:
@@ -151,8 +155,9 @@ def public_page(view):
         if _not_modified(request, etag, last_modified):
             return _finish(HttpResponseNotModified(), etag, last_modified, fragment=fragment)
         response = HttpResponse(content, content_type=content_type)
-        if "Content-Security-Policy" in extra:
-            response["Content-Security-Policy"] = extra["Content-Security-Policy"]
+        for name in KEPT_HEADERS:
+            if name in extra:
+                response[name] = extra[name]
         response.xframe_options_exempt = extra.get("frameable", False)
         return _finish(response, etag, last_modified, fragment=fragment)
 

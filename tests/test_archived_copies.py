@@ -115,3 +115,78 @@ def test_it_never_reuses_a_failed_copy(site, run_jobs):
 def test_it_asks_for_nothing_without_an_http_address():
     assert archive_request("") is None and archive_request("ftp://example.org/x") is None
     assert not ArchivedCopy.objects.exists()
+
+
+# ---------------------------------------------------------------- the public archive page
+
+EVIL_PAGE = (b"<html><head><title>Table 4</title><script>alert('original')</script>"
+             b"<link rel='stylesheet' href='https://cdn.example.org/x.css'></head><body><article><p>"
+             b"Completions in the year: 1,900, down from 2,600. The series was revised in June, the statistics "
+             b"office said, and the figures for earlier years have been corrected accordingly.</p>"
+             b"<p onclick=\"steal()\">Second paragraph of the table notes.</p></article></body></html>")
+
+
+@pytest.fixture
+def cited(site, run_jobs):
+    """A published check whose evidence has an archived copy of a page with scripts of its own."""
+    from tests import factories
+
+    url = site.serve("/table-4", EVIL_PAGE)
+    claim = factories.ClaimFactory(published=True)
+    evidence = factories.EvidenceFactory(claim=claim, url=url)
+    copy = archived(run_jobs, url)
+    evidence.archive = copy
+    evidence.save(update_fields=["archive"])
+    return evidence
+
+
+def archive_url(evidence) -> str:
+    return f"/claims/{evidence.claim.slug}/evidence/{evidence.pk}/archive/"
+
+
+def test_it_shows_readers_the_archived_text_with_its_banner_and_nothing_of_the_original(client, cited):
+    from bs4 import BeautifulSoup
+
+    response = client.get(archive_url(cited))
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src" not in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Robots-Tag"] == "noindex"
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find("script") is None and not page.select("[onclick]")
+    assert not [link for link in page.find_all("link") if "cdn.example.org" in link.get("href", "")]
+    banner = page.select_one("[data-testid=archive-banner]").get_text(" ", strip=True)
+    copy = cited.archive
+    assert cited.url in banner and copy.sha256 in banner and "Fetched" in banner
+    text = page.select_one(".archive-text").get_text(" ", strip=True)
+    assert "Completions in the year: 1,900, down from 2,600." in text and "Second paragraph" in text
+    assert "alert(" not in response.content.decode()
+    assert page.select_one(f"a[href='{cited.claim.get_absolute_url()}']")
+
+
+def test_it_hides_archived_copies_when_the_newsroom_says_so(client, cited, settings):
+    settings.ARCHIVE_PUBLIC = False
+    assert client.get(archive_url(cited)).status_code == 404
+
+
+@pytest.mark.parametrize("change", ["unpublished", "other_claim", "no_copy", "failed_copy", "pending_copy"])
+def test_it_answers_404_for_anything_readers_may_not_open(client, cited, change):
+    from tests import factories
+
+    url = archive_url(cited)
+    if change == "unpublished":
+        type(cited.claim).objects.filter(pk=cited.claim_id).update(status="researching")
+    elif change == "other_claim":
+        url = f"/claims/{factories.ClaimFactory(published=True).slug}/evidence/{cited.pk}/archive/"
+    elif change == "no_copy":
+        type(cited).objects.filter(pk=cited.pk).update(archive=None)
+    else:
+        ArchivedCopy.objects.filter(pk=cited.archive_id).update(state=change.split("_")[0])
+    assert client.get(url).status_code == 404
+
+
+def test_it_shows_the_archive_in_a_fixed_number_of_queries(client, cited, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):  # one for the page, the rest the shared cache's reads and writes
+        assert client.get(archive_url(cited)).status_code == 200
+    with django_assert_max_num_queries(1):  # then served from the cache
+        assert client.get(archive_url(cited)).status_code == 200

@@ -23,7 +23,8 @@ from django.utils import timezone
 from claims import fetch
 from claims.archiving.passages import figure_near, find_passage
 from claims.archiving.readable import MAX_TEXT_CHARS, Unreadable, readable
-from claims.models import ArchivedCopy, Check, Evidence
+from claims.events import invalidate_public_pages_on_commit
+from claims.models import PUBLIC_STATUSES, ArchivedCopy, Check, Evidence
 
 log = logging.getLogger("factcheck.archive")
 FRESH_FOR = dt.timedelta(days=1)
@@ -90,7 +91,10 @@ def fetch_copy(copy_id: int) -> ArchivedCopy | None:
     fill_copy(copy)
     with transaction.atomic():
         copy.save()
-        reverify(Evidence.objects.filter(archive=copy), copy)
+        citing = Evidence.objects.filter(archive=copy)
+        reverify(citing, copy)
+        if citing.filter(claim__status__in=PUBLIC_STATUSES).exists():
+            invalidate_public_pages_on_commit()  # their pages now show "Archived copy"
     return copy
 
 
@@ -114,7 +118,13 @@ def fill_copy(copy: ArchivedCopy) -> ArchivedCopy:
         return _failed(copy, "unreadable", str(error), status=200, keep=True)
     copy.title, copy.text = page.title[:300], page.text[:MAX_TEXT_CHARS]
     copy.text_sha256 = hashlib.sha256(copy.text.encode()).hexdigest()
-    copy.body.save(f"{copy.sha256}.gz", ContentFile(gzip.compress(body, mtime=0)), save=False)
+    # A body already stored (the same page fetched again, one PDF at two addresses) is not stored twice.
+    stored = (ArchivedCopy.objects.filter(sha256=copy.sha256).exclude(body="")
+              .order_by("-pk").values_list("body", flat=True).first())
+    if stored and default_storage.exists(stored):
+        copy.body.name = stored
+    else:
+        copy.body.save(f"{copy.sha256}.gz", ContentFile(gzip.compress(body, mtime=0)), save=False)
     copy.state, copy.error_code, copy.error = ArchivedCopy.State.ARCHIVED, "", ""
     return copy
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
 from claims import feeds
-from claims.views import public
+from claims.views import archive, public
 
 app_name = "public"
 urlpatterns = [
     path("", public.home, name="home"),
     path("claims/<slug:slug>/", public.claim_detail, name="claim"),
+    path("claims/<slug:slug>/evidence/<int:evidence_id>/archive/", archive.evidence_archive, name="evidence_archive"),
     path("embed/claims/<slug:slug>/", public.claim_embed, name="embed"),
     path("speakers/", public.speaker_list, name="speakers"),
     path("speakers/<slug:slug>/", public.speaker_detail, name="speaker"),
