@@ -36,7 +36,8 @@ def ruling_candidates(claim: Claim) -> list:
     the gate compares with."""
     from claims.matching import find_similar
 
-    return find_similar(f"{claim.quote} {claim.claim_checked}".strip(), exclude_id=claim.pk, limit=10)
+    return find_similar(f"{claim.quote} {claim.claim_checked}".strip(), exclude_id=claim.pk, limit=10,
+                        language=claim.language)
 
 
 def conflicting_rulings(claim: Claim, verdict: Verdict | None = None, candidates: list | None = None

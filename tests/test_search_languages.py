@@ -374,3 +374,14 @@ def stems(config: str, text: str) -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT word FROM unnest(to_tsvector(%s::regconfig, %s)) AS v(word)", [config, normalise(text)])
         return {row[0] for row in cursor.fetchall()}
+
+
+def test_refresh_search_terms_rebuilds_the_documents_of_claims_in_other_languages():
+    spanish = factories.ClaimFactory(quote="Los migrantes llegaron en barcos pequeños este verano.", language="es")
+    english = factories.ClaimFactory(quote="Migrants arrived in small boats this summer.")
+    Claim.objects.filter(pk__in=[spanish.pk, english.pk]).update(search_vector=None)
+    out = io.StringIO()
+    call_command("refresh_search_terms", "--documents", stdout=out)
+    assert "Rebuilt 1 search documents." in out.getvalue()
+    assert Claim.objects.filter(pk=spanish.pk, search_vector=search_query("migrante", language="es")).exists()
+    assert Claim.objects.get(pk=english.pk).search_vector is None  # the newsroom's language is left as it was

@@ -19,9 +19,10 @@ from claims import seo
 from claims.api import schemas as out
 from claims.api.base import api
 from claims.api.http import Problem, decode_cursor, encode_cursor, public_endpoint
+from claims.languages import language_for
 from claims.markdown import render_markdown
 from claims.models import Appearance, Claim, Correction, Rating, Speaker, Topic
-from claims.search import search_query
+from claims.search import same_language_first, search_query
 from claims.views.public import QUERY_LIMIT, filtered, merged_into, updated_at
 
 PAGE_SIZE = 20
@@ -163,14 +164,17 @@ class SearchParams(FactCheckFilters):
     q: str = Field(..., min_length=1, max_length=QUERY_LIMIT, description="Words, \"a phrase\", -excluded, or.")
 
 
-def ranked(text: str, queryset):
-    """The public search's query and order (claims.views.public.search): None when no word is left."""
-    query = search_query(text, QUERY_LIMIT)
+def ranked(text: str, queryset, language: str | None = None):
+    """The public search's query and order (claims.views.public.search): read in the reader's language
+    (given, else the words' when clear, else the newsroom's), claims in it first; None when no word is left."""
+    language = language_for(text, language)
+    query = search_query(text, QUERY_LIMIT, language)
     if query is None:
         return None
     return (queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)))
-            .order_by("-rank", "-published_at", "-id"))
+            .annotate(same_language=same_language_first(language),
+                      rank=SearchRank(F("search_vector"), query, normalization=Value(1)))
+            .order_by("same_language", "-rank", "-published_at", "-id"))
 
 
 def offset(cursor: str | None, name: str = "cursor") -> int:
@@ -182,7 +186,7 @@ def offset(cursor: str | None, name: str = "cursor") -> int:
 @decorate_view(public_endpoint)
 def search(request: HttpRequest, params: Query[SearchParams]):
     start = max(0, offset(params.cursor))
-    queryset = ranked(params.q, filtered(list_queryset(), params.as_public_filters()))
+    queryset = ranked(params.q, filtered(list_queryset(), params.as_public_filters()), params.language or None)
     rows = list(queryset[start:start + params.limit + 1]) if queryset is not None else []
     cursor = encode_cursor(start + params.limit) if len(rows) > params.limit else None
     return {"items": [{**fact_check(request, claim), "rank": claim.rank} for claim in rows[:params.limit]],

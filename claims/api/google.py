@@ -93,7 +93,7 @@ def claims_search(request: HttpRequest, params: Query[GoogleParams]):
         since = timezone.now() - dt.timedelta(days=params.maxAgeDays)
         queryset = queryset.filter(Q(published_at__gte=since) | Q(date_said__gte=timezone.localdate(since)))
     if (params.query or "").strip():
-        queryset = ranked(params.query, queryset)
+        queryset = ranked(params.query, queryset, params.languageCode or None)
     else:
         queryset = queryset.order_by("-published_at", "-id")
     rows = list(queryset[start:start + params.pageSize + 1]) if queryset is not None else []
