@@ -63,6 +63,8 @@ TABLE: dict[str, dict[str | None, frozenset[str]]] = {
     "webhook_manage": {NO_CLAIM: EDITORS_ONLY},
     "jobs_manage": {NO_CLAIM: EDITORS_ONLY},
     "link_health": {NO_CLAIM: EDITORS_ONLY},
+    # Fetching a source again after its archived copy failed: not an edit, so open in review too.
+    "archive_retry": {state: DESK for state in NOT_FINAL},
 }
 
 # Workflow buttons, in the order the workspace shows them.
@@ -188,6 +190,7 @@ DENIED = {
     "webhook_manage": "Only editors can manage webhooks.",
     "jobs_manage": "Only editors can see and retry background jobs.",
     "link_health": "Only editors can review the health of evidence links.",
+    "archive_retry": DESK_ONLY.format("archive a source"),
 }
 
 

@@ -299,7 +299,7 @@ def test_it_covers_every_desk_url():
                "appearance_accept", "appearance_add", "claimreview_import", "claimreview_draft",
                # in their own matrices: tests/test_tokens.py, test_webhooks.py, test_jobs.py
                "tokens", "token_revoke", "webhooks", "webhook", "webhook_action", "jobs", "job_retry",
-               "links", "link"}
+               "links", "link", "evidence_archive"}
     assert names == covered
 
 

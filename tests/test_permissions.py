@@ -36,6 +36,7 @@ EXPECTED: dict[str, dict[str | None, frozenset[str]]] = {
     "webhook_manage": {None: EDITORS_ONLY},
     "jobs_manage": {None: EDITORS_ONLY},
     "link_health": {None: EDITORS_ONLY},
+    "archive_retry": {"logged": DESK, "researching": DESK, "in_review": DESK, "published": DESK},
     "claim_view": {
         "logged": DESK, "researching": DESK, "in_review": DESK,
         "published": DESK, "dismissed": DESK, "retracted": DESK, "merged": DESK,

@@ -58,6 +58,22 @@ def archive_evidence(evidence: Evidence, *, again: bool = False) -> None:
         setattr(evidence, field, value)
 
 
+def archive_again(*, evidence_id: int) -> Evidence:
+    """"Try again": a new fetch for evidence whose copy failed or never was; anything else is a 409
+    (a copy that worked is what the fact-check cites)."""
+    from claims.errors import WrongState
+
+    with transaction.atomic():
+        evidence = Evidence.objects.select_for_update(of=("self",)).select_related("archive").filter(
+            pk=evidence_id).first()
+        if evidence is None:
+            raise WrongState("This evidence has been removed.")
+        if evidence.archive is not None and evidence.archive.state != ArchivedCopy.State.FAILED:
+            raise WrongState("This source is archived or being archived already.")
+        archive_evidence(evidence, again=True)
+    return evidence
+
+
 def verification(evidence: Evidence, copy: ArchivedCopy | None) -> dict:
     """Is the passage in the copy's text, and the figure near it? Blank while there is nothing to say."""
     blank = {"passage_check": "", "passage_score": None, "figure_check": ""}

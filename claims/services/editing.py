@@ -9,6 +9,7 @@ from django.db.models import Case, F, Max, When
 from django.utils import timezone
 
 from claims import permissions
+from claims.archiving.store import archive_evidence
 from claims.errors import DuplicateClaim, Invalid, WrongState
 from claims.languages import detect_language, is_default, language_for, normalise_tag
 from claims.matching import find_duplicates
@@ -40,6 +41,10 @@ from claims.services.common import (
 )
 
 # ---------------------------------------------------------------- claims
+
+# What the archived copy and the passage check depend on.
+ARCHIVED_FIELDS = frozenset({"url", "passage", "figure_value"})
+
 
 def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = "", source=None,
                  date_said=None, topics=(), checkworthiness=None, imported: bool = False,
@@ -287,6 +292,7 @@ def evidence_add(*, claim_id: int, actor, data: dict[str, Any]) -> Evidence:
         evidence = Evidence(claim=claim, added_by=actor, position=(last or 0) + 1)
         changes = apply_changes(evidence, data, EVIDENCE_FIELDS)
         evidence.save()
+        archive_evidence(evidence)  # fetched by a job: saving never waits for the source
         record_event(actor=actor, claim=claim, action="evidence_added", changes=changes, comment=evidence.title)
     return evidence
 
@@ -309,6 +315,8 @@ def evidence_update(*, evidence_id: int, actor, version: int | None, data: dict[
         if changes:
             evidence.version += 1
             evidence.save()
+            if ARCHIVED_FIELDS & changes.keys():
+                archive_evidence(evidence)  # a new address is fetched; a new passage is looked up again
             record_event(actor=actor, claim=claim, action="evidence_updated", changes=changes, comment=evidence.title)
     return evidence
 

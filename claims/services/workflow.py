@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from claims import permissions
+from claims.archiving.store import archive_evidence
 from claims.consistency import conflicting_rulings, statement_errors
 from claims.errors import Invalid
 from claims.models import (
@@ -266,6 +267,7 @@ def verdict_correct(*, claim_id: int, actor, kind: str, note: str, data: dict[st
             row = Evidence(claim=claim, added_by=actor, position=(last or 0) + 1)
             row_changes = apply_changes(row, evidence, EVIDENCE_FIELDS)
             row.save()
+            archive_evidence(row)
             changes["evidence"] = [None, row_changes.get("title", [None, row.title])[1]]
         if not changes:
             raise Invalid("Change the quote, the claim as checked, the rating, conclusion, analysis or evidence, "

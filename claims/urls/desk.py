@@ -1,6 +1,17 @@
 from django.urls import path
 
-from claims.views import claimreview, desk, directory, intake, jobs, links, tokens, webhooks, workspace
+from claims.views import (
+    claimreview,
+    desk,
+    directory,
+    evidence_archive,
+    intake,
+    jobs,
+    links,
+    tokens,
+    webhooks,
+    workspace,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -24,6 +35,7 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/edit/", workspace.evidence_edit, name="evidence_edit"),
     path("evidence/<int:evidence_id>/remove/", workspace.evidence_remove, name="evidence_remove"),
     path("evidence/<int:evidence_id>/move/", workspace.evidence_move, name="evidence_move"),
+    path("evidence/<int:evidence_id>/archive/", evidence_archive.evidence_archive, name="evidence_archive"),
     path("notes/<int:note_id>/reply/", workspace.note_reply, name="note_reply"),
     path("notes/<int:note_id>/resolve/", workspace.note_resolve, name="note_resolve"),
     path("tips/", directory.tip_list, name="tips"),

@@ -34,6 +34,7 @@ from claims.markdown import render_markdown
 from claims.models import (
     Annotation,
     Appearance,
+    Check,
     Claim,
     ConsistencyNote,
     Event,
@@ -87,8 +88,9 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
     for note in notes:
         note.span_text = claim.quote[note.start:note.end] if note.start is not None and not note.detached else ""
     can = {action: permissions.can(user, action, claim)
-           for action in ("claim_edit", "evidence_edit", "verdict_edit", "annotate", "reply_log")}
-    evidence = Evidence.objects.filter(claim=claim).order_by("position", "id")
+           for action in ("claim_edit", "evidence_edit", "verdict_edit", "annotate", "reply_log", "archive_retry")}
+    evidence = (Evidence.objects.filter(claim=claim).select_related("archive").defer("archive__text")
+                .order_by("position", "id"))
 
     @functools.cache
     def candidates():
@@ -113,10 +115,16 @@ def workspace_context(request: HttpRequest, claim: Claim, **overrides) -> dict:
 
         return comparisons_for(claim, evidence)
 
+    def unverified_support():
+        # Supporting evidence whose quoted passage is not in its archived copy: a warning at submit and review.
+        return [item for item in evidence
+                if item.stance == Evidence.Stance.SUPPORTS and item.passage_check == Check.NOT_FOUND]
+
     context = {
         "claim": claim,
         "verdict": verdict,
         "evidence": evidence,
+        "unverified_support": unverified_support,
         # Evaluated only when a template renders the panel that needs them.
         "past_rulings": past_rulings,
         "comparisons": comparisons,
