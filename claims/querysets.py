@@ -33,7 +33,8 @@ class ClaimQuerySet(models.QuerySet):
                 "speaker", "source"), to_attr="public_appearances"),
             Prefetch("consistency_notes", queryset=ConsistencyNote.objects.filter(show_publicly=True).select_related(
                 "past_claim").order_by("-round", "-id"), to_attr="public_notes"),
-            Prefetch("evidence", queryset=Evidence.objects.order_by("position", "id")),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("archive").defer("archive__text")
+                     .order_by("position", "id")),
             Prefetch("corrections", queryset=Correction.objects.order_by("-created_at")),
             Prefetch("reply_attempts", queryset=ReplyAttempt.objects.filter(show_publicly=True)),
         )

@@ -190,3 +190,19 @@ def test_it_shows_the_archive_in_a_fixed_number_of_queries(client, cited, django
         assert client.get(archive_url(cited)).status_code == 200
     with django_assert_max_num_queries(1):  # then served from the cache
         assert client.get(archive_url(cited)).status_code == 200
+
+
+def test_the_fact_check_shows_archived_copy_with_its_date_beside_the_source(client, cited, settings):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(cited.claim.get_absolute_url()).content, "html.parser")
+    [shown] = page.select("[data-testid=archived-copy-link]")
+    assert shown.find("a", string="Archived copy")["href"] == archive_url(cited)
+    assert shown.find("time")["datetime"].startswith(cited.archive.fetched_at.date().isoformat())
+    settings.ARCHIVE_PUBLIC = False
+    from claims.public_cache import bump_generation
+
+    bump_generation()
+    page = BeautifulSoup(client.get(cited.claim.get_absolute_url()).content, "html.parser")
+    [shown] = page.select("[data-testid=archived-copy-link]")
+    assert shown.find("a") is None and shown.get_text().startswith("Archived copy, ")
