@@ -82,3 +82,25 @@ def site(settings):
     local = Site()
     yield local
     local.close()
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    """Tests never reach the internet: a host name other than localhost is not found (at once), so a
+    job that fetches a fixture's made-up address fails as it would offline. IP literals, such as the
+    local site's 127.0.0.1, resolve as usual; tests of the fetcher put in their own resolvers."""
+    import ipaddress
+    import socket
+
+    real = socket.getaddrinfo
+
+    def offline(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host or "")
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            if name not in ("localhost", ""):
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known (tests are offline)") from None
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", offline)

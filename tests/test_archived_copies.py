@@ -206,3 +206,48 @@ def test_the_fact_check_shows_archived_copy_with_its_date_beside_the_source(clie
     page = BeautifulSoup(client.get(cited.claim.get_absolute_url()).content, "html.parser")
     [shown] = page.select("[data-testid=archived-copy-link]")
     assert shown.find("a") is None and shown.get_text().startswith("Archived copy, ")
+
+
+# ---------------------------------------------------------------- manage.py archive_evidence
+
+def test_the_command_archives_every_address_once_and_keeps_what_public_checks_cite(site, run_jobs):
+    import io
+
+    from django.core.management import call_command
+
+    from tests import factories
+
+    url = site.serve("/stats/boats", STATS_PAGE)
+    speech = factories.SourceFactory(url=site.serve("/speech", "<p>We will stop the boats, the minister said today.</p>"))
+    draft = factories.ClaimFactory(researching=True, source=speech)
+    first = factories.EvidenceFactory(claim=draft, url=url, passage="1,900 Iraqis arrived in the UK by small boat")
+    second = factories.EvidenceFactory(claim=draft, url=url, passage="Not in the page at all, in any form.")
+    broken = factories.EvidenceFactory(claim=draft, url=site.url("/gone"))
+    public = factories.ClaimFactory(published=True, source=None)
+    cited_copy = archived(run_jobs, url)
+    kept = factories.EvidenceFactory(claim=public, url=url, archive=cited_copy)
+    out = io.StringIO()
+    call_command("archive_evidence", stdout=out)
+    assert "Archived 2 of 3 addresses" in out.getvalue() and "(1 could not be archived)" in out.getvalue()
+    assert "passages found in 1 evidence rows" in out.getvalue()
+    for row in (first, second, broken, kept):
+        row.refresh_from_db()
+    assert first.archive == second.archive != cited_copy and first.passage_check == "found"
+    assert second.passage_check == "not_found" and broken.archive.state == "failed"
+    assert kept.archive == cited_copy  # a public check's copy is never replaced
+    speech.refresh_from_db()
+    assert speech.archive.state == "archived" and "stop the boats" in speech.archive.text
+
+    site.serve("/gone", STATS_PAGE)
+    out = io.StringIO()
+    call_command("archive_evidence", "--missing", "--claim", str(draft.pk), stdout=out)
+    assert "Archived 1 of 1 addresses" in out.getvalue()
+    broken.refresh_from_db()
+    assert broken.archive.state == "archived"
+
+
+def test_the_command_refuses_an_unknown_claim():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No claim has the number 999999"):
+        call_command("archive_evidence", "--claim", "999999")
