@@ -227,6 +227,9 @@ PASSAGE_MATCH_THRESHOLD = env_int("PASSAGE_MATCH_THRESHOLD", 90, minimum=50)
 ARCHIVE_PUBLIC = env_bool("ARCHIVE_PUBLIC", True)
 # When the link-health pass re-fetches the evidence of public checks (cron syntax, UTC).
 LINK_CHECK_CRON = env_str("LINK_CHECK_CRON", "41 4 * * *")
+if len((LINK_CHECK_CRON or "").split()) != 5:
+    raise ImproperlyConfigured(f"LINK_CHECK_CRON must be a cron line of five fields, such as 41 4 * * *, "
+                               f"not {LINK_CHECK_CRON!r}")
 
 STORAGES = {
     "default": _archive_storage,

@@ -218,7 +218,7 @@ def test_the_command_archives_every_address_once_and_keeps_what_public_checks_ci
     from tests import factories
 
     url = site.serve("/stats/boats", STATS_PAGE)
-    speech = factories.SourceFactory(url=site.serve("/speech", "<p>We will stop the boats, the minister said today.</p>"))
+    speech = factories.SourceFactory(url=site.serve("/speech", "<p>We will stop the boats, the minister said.</p>"))
     draft = factories.ClaimFactory(researching=True, source=speech)
     first = factories.EvidenceFactory(claim=draft, url=url, passage="1,900 Iraqis arrived in the UK by small boat")
     second = factories.EvidenceFactory(claim=draft, url=url, passage="Not in the page at all, in any form.")

@@ -73,6 +73,24 @@ def test_it_refuses_a_debug_value_that_is_neither_true_nor_false():
     assert "DEBUG" in last_line and "maybe" in last_line, result.stderr
 
 
+@pytest.mark.parametrize("setting, value, says", [
+    ("FETCH_ALLOW_NETWORKS", "127.0.0.0/8,intranet", "'intranet' is not a network"),
+    ("LINK_CHECK_CRON", "daily", "five fields"),
+    ("ARCHIVE_STORAGE", "s3", "ARCHIVE_S3_BUCKET"),
+    ("ARCHIVE_STORAGE", "ftp", "ARCHIVE_STORAGE must be one of filesystem, s3"),
+])
+def test_it_refuses_to_start_with_a_bad_fetch_or_archive_setting(setting, value, says):
+    result = _manage("check", FACTCHECK_ENV="development", **{setting: value})
+    assert result.returncode != 0
+    assert says in result.stderr.strip().splitlines()[-1], result.stderr
+
+
+def test_the_deploy_check_warns_when_the_fetcher_may_reach_private_networks():
+    result = _manage("check", "--deploy", FACTCHECK_ENV="production", SECRET_KEY=_random_secret_key(),
+                     ALLOWED_HOSTS="factcheck.example.org", FETCH_ALLOW_NETWORKS="10.0.0.0/8")
+    assert "FETCH_ALLOW_NETWORKS" in result.stdout + result.stderr
+
+
 # --- Headers ------------------------------------------------------------------------------------
 
 
