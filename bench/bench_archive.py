@@ -168,8 +168,8 @@ def main() -> None:
     done = ArchivedCopy.objects.filter(url__in=some, state="archived").count() - len(some)
     elapsed = time.perf_counter() - started
     print(f"job path (archive_request + worker): {len(some):,} sources in {elapsed:.1f} s "
-          f"({len(some) / elapsed:,.1f} sources/s, {done:,} archived); the same bodies again: {on_disk(MEDIA.name) - stored:,} "
-          f"bytes more on disk")
+          f"({len(some) / elapsed:,.1f} sources/s, {done:,} archived); the same bodies again: "
+          f"{on_disk(MEDIA.name) - stored:,} bytes more on disk")
 
     # 3. The link-health pass over evidence of published checks citing every copy.
     speaker = factories.SpeakerFactory(name=f"Bench speaker {run}", slug=f"bench-{run}")

@@ -329,7 +329,7 @@ def test_it_says_so_when_no_link_needs_looking_at(editor_client):
 def test_it_lists_links_in_a_fixed_number_of_queries(editor_client, django_assert_max_num_queries, rows):
     for _ in range(rows):
         changed_evidence()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         response = editor_client.get(reverse("desk:links"))
     assert len(parse(response).select('[data-testid="link-row"]')) == rows
 
@@ -351,7 +351,7 @@ def test_it_compares_copies_in_a_fixed_number_of_queries(editor_client, changed,
     check = LinkCheck.objects.get(evidence=changed)
     for _ in range(checks - 1):
         LinkCheck.objects.create(evidence=changed, copy=check.copy, cited=check.cited, outcome="changed")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = editor_client.get(reverse("desk:link", args=[changed.pk]))
     assert len(parse(response).select('[data-testid="link-check"]')) == checks
 
@@ -386,3 +386,32 @@ def test_it_compares_long_texts_only_so_far_and_says_so():
 def test_it_escapes_the_texts_it_compares():
     compared = side_by_side("<script>x</script> old", "<script>x</script> new")
     assert "<script>" not in str(compared["before_html"]) and "&lt;script&gt;" in str(compared["after_html"])
+
+
+def test_it_runs_one_pass_at_a_time(site):
+    from django.db import connections
+
+    from claims.archiving.health import PASS_LOCK
+
+    evidence = public_evidence(site)
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [PASS_LOCK])
+        assert check_links().busy
+        with pytest.raises(CommandError, match="Another link-health pass is running"):
+            call_command("check_links", stdout=io.StringIO())
+        assert fields(evidence) == ("unchecked", 0) and not LinkCheck.objects.exists()
+        with other.cursor() as cursor:  # closing alone lets the server release it a moment later
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [PASS_LOCK])
+    finally:
+        other.close()
+    assert check_links().checked == 1
+
+
+def test_it_tells_its_progress_after_each_address(site):
+    public_evidence(site, "/a")
+    public_evidence(site, "/b")
+    told = []
+    check_links(progress=lambda done, total: told.append((done, total)))
+    assert told == [(1, 2), (2, 2)]

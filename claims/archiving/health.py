@@ -22,11 +22,12 @@ with another copy (a byte-identical body reuses the stored file, see ``store.fil
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -37,6 +38,9 @@ log = logging.getLogger("factcheck.archive")
 GONE_STATUSES = (404, 410)
 ERRORS_BEFORE_GONE = 3  # failed checks in a row after which a link counts as gone
 NEEDS_AN_EDITOR = (LinkStatus.CHANGED, LinkStatus.MOVED, LinkStatus.GONE)
+# A PostgreSQL advisory lock held for a whole pass: the daily job and a pass run by hand at the same
+# time would fetch everything twice and count every error twice.
+PASS_LOCK = 0x4C696E6B  # "Link"
 
 
 @dataclass
@@ -46,8 +50,11 @@ class Summary:
     checked: int = 0
     fetched: int = 0
     outcomes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LinkStatus.values, 0))
+    busy: bool = False  # another pass was running: this one checked nothing
 
     def __str__(self) -> str:
+        if self.busy:
+            return "Another link-health pass is running: nothing was checked."
         counts = self.outcomes
         return (f"{self.checked:,} links checked ({self.fetched:,} addresses fetched): "
                 f"{counts[LinkStatus.OK]:,} unchanged, {counts[LinkStatus.CHANGED]:,} changed, "
@@ -63,7 +70,8 @@ def public_evidence() -> QuerySet[Evidence]:
 def to_check(limit: int | None = None) -> list[Evidence]:
     """The rows of one pass, those checked longest ago (or never) first, so a limited pass run
     again goes on with the others."""
-    rows = (public_evidence().exclude(url="").select_related("archive")
+    # The cited copy's text is not needed (its hash says it all) and may be 2 MB a row.
+    rows = (public_evidence().exclude(url="").select_related("archive").defer("archive__text")
             .order_by(F("link_checked_at").asc(nulls_first=True), "pk"))
     return list(rows[:limit] if limit else rows)
 
@@ -71,7 +79,14 @@ def to_check(limit: int | None = None) -> list[Evidence]:
 def check_links(*, limit: int | None = None, progress: Callable[[int, int], None] | None = None) -> Summary:
     """One pass: fetch each address once, compare and record every row citing it.
     ``progress(done, total)`` is told after each address."""
-    rows = to_check(limit)
+    with _only_pass() as alone:
+        if not alone:
+            log.warning("link health: another pass is running")
+            return Summary(busy=True)
+        return _check(to_check(limit), progress)
+
+
+def _check(rows: list[Evidence], progress: Callable[[int, int], None] | None) -> Summary:
     by_url: dict[str, list[Evidence]] = {}
     for row in rows:
         by_url.setdefault(row.url, []).append(row)
@@ -91,6 +106,19 @@ def check_links(*, limit: int | None = None, progress: Callable[[int, int], None
             progress(summary.checked, len(rows))
     log.info("link health: %s", summary)
     return summary
+
+
+@contextmanager
+def _only_pass() -> Iterator[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [PASS_LOCK])
+        alone = cursor.fetchone()[0]
+    try:
+        yield alone
+    finally:
+        if alone:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [PASS_LOCK])
 
 
 def cited_copy(row: Evidence) -> ArchivedCopy | None:

@@ -2,7 +2,7 @@ import argparse
 import sys
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from claims.archiving.health import check_links
 
@@ -40,4 +40,6 @@ class Command(BaseCommand):
         summary = check_links(limit=limit, progress=progress if show else None)
         if show:
             sys.stderr.write("\n")
+        if summary.busy:
+            raise CommandError(str(summary))
         self.stdout.write(f"{summary} In {time.monotonic() - started:.1f} s.")
