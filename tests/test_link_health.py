@@ -415,3 +415,29 @@ def test_it_tells_its_progress_after_each_address(site):
     told = []
     check_links(progress=lambda done, total: told.append((done, total)))
     assert told == [(1, 2), (2, 2)]
+
+
+@pytest.mark.html
+def test_it_serves_valid_html(editor_client, changed, tmp_path):
+    import json
+    import shutil
+    import subprocess
+
+    from tests.test_valid_html import checker
+
+    jar = checker()
+    if jar is None or shutil.which("java") is None:
+        pytest.skip("the Nu Html Checker needs Java and vnu-jar (npm install vnu-jar, or VNU_JAR=path)")
+    gone = changed_evidence(link_status="gone")
+    urls = [reverse("desk:links"), reverse("desk:link", args=[changed.pk]), reverse("desk:link", args=[gone.pk])]
+    for index, url in enumerate(urls):
+        (tmp_path / f"page-{index}.html").write_text(editor_client.get(url).content.decode(), encoding="utf-8")
+    Evidence.objects.update(link_status="ok")
+    (tmp_path / "page-empty.html").write_text(editor_client.get(urls[0]).content.decode(), encoding="utf-8")
+    run = subprocess.run(["java", "-jar", str(jar), "--format", "json", "--exit-zero-always",
+                          *sorted(str(path) for path in tmp_path.glob("*.html"))],
+                         capture_output=True, text=True, timeout=300)
+    report = json.loads(run.stderr or run.stdout)
+    errors = [f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')} «{(m.get('extract') or '')[:80]}»"
+              for m in report["messages"] if m.get("type") == "error"]
+    assert errors == [], "\n".join(errors)
