@@ -441,3 +441,33 @@ def test_it_serves_valid_html(editor_client, changed, tmp_path):
     errors = [f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')} «{(m.get('extract') or '')[:80]}»"
               for m in report["messages"] if m.get("type") == "error"]
     assert errors == [], "\n".join(errors)
+
+
+def test_it_keeps_one_copy_of_each_text_a_link_that_stays_changed_came_back_with(site, settings,
+                                                                               django_capture_on_commit_callbacks):
+    evidence = public_evidence(site)
+    cited = evidence.archive
+    site.serve("/stats/boats", CHANGED_PAGE)
+    check_links()
+    site.serve("/stats/boats", CHANGED_PAGE.replace(b"<script>track()", b"<script>track(2)"))  # same text
+    ArchivedCopy.objects.update(requested_at=timezone.now() - dt.timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        check_links()
+    first, second = (check.copy for check in LinkCheck.objects.order_by("pk"))
+    assert [check.outcome for check in LinkCheck.objects.order_by("pk")] == ["changed", "changed"]
+    first.refresh_from_db()
+    assert (first.text, first.body.name, first.state) == ("", "", "archived")  # its row and hashes stay
+    assert first.text_sha256 == second.text_sha256 and "2,100 Iraqis" in second.text
+    assert original_body(second) is not None
+    cited.refresh_from_db()
+    assert cited.text and original_body(cited) == STATS_PAGE  # what the evidence cites is never thinned
+    stored = sorted(name for _, _, names in os.walk(settings.MEDIA_ROOT) for name in names)
+    assert stored == sorted(os.path.basename(c.body.name) for c in (cited, second))
+
+
+def test_it_keeps_a_copy_a_journalist_may_still_be_offered(site):
+    public_evidence(site)
+    site.serve("/stats/boats", CHANGED_PAGE)
+    check_links()
+    check_links()  # the first pass's copy is less than a day old: archive_request may still share it
+    assert all(check.copy.text for check in LinkCheck.objects.all())

@@ -16,7 +16,10 @@ and nobody on the desk maintains their evidence any more.
 Storage: a changed, moved or gone link keeps its new copy whole (both copies are compared on the
 desk). An unchanged re-fetch keeps its row and text (the text stays so the copy can still serve a
 journalist who cites the address the same day) but drops its body file, unless that file is shared
-with another copy (a byte-identical body reuses the stored file, see ``store.fill_copy``).
+with another copy (a byte-identical body reuses the stored file, see ``store.fill_copy``). Earlier
+passes' copies of the address with the same text as the new one, a day old or more and cited by
+nothing, then lose their text and body too (their row, dates and hashes stay for the history): of
+each text the newest copy is kept, so a link that stays changed does not store its page every day.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from claims.archiving.store import fill_copy
-from claims.models import ArchivedCopy, Evidence, LinkCheck, LinkStatus, Status
+from claims.archiving.store import FRESH_FOR, fill_copy
+from claims.models import ArchivedCopy, Evidence, LinkCheck, LinkStatus, Source, Status
 
 log = logging.getLogger("factcheck.archive")
 GONE_STATUSES = (404, 410)
@@ -163,6 +166,7 @@ def _record(copy: ArchivedCopy, outcomes: list[tuple[Evidence, str]]) -> None:
     now = timezone.now()
     with transaction.atomic():
         copy.save()
+        _thin_out(copy)
         LinkCheck.objects.bulk_create(
             [LinkCheck(evidence=row, copy=copy, cited=row.archive, outcome=found) for row, found in outcomes])
         for row, found in outcomes:
@@ -172,9 +176,32 @@ def _record(copy: ArchivedCopy, outcomes: list[tuple[Evidence, str]]) -> None:
 def _drop_body(copy: ArchivedCopy) -> None:
     """Every row found its cited copy's text again: the new body's own file goes (the cited copy
     keeps its body), a file shared with another copy stays."""
-    if not copy.body:
-        return
-    name = copy.body.name
-    copy.body = ""
-    if not ArchivedCopy.objects.filter(body=name).exists():
+    if copy.body:
+        name, copy.body = copy.body.name, ""
+        _delete_unused([name])
+
+
+def _delete_unused(names: list[str]) -> None:
+    for name in set(names) - set(ArchivedCopy.objects.filter(body__in=names).values_list("body", flat=True)):
         default_storage.delete(name)
+
+
+def _thin_out(copy: ArchivedCopy) -> None:
+    """Earlier copies of this address with the same text, that nothing cites and nobody is offered
+    any more (``archive_request`` shares a copy for a day): ``copy`` holds the same text."""
+    if copy.state != ArchivedCopy.State.ARCHIVED:
+        return
+    stale = list(
+        ArchivedCopy.objects.filter(url=copy.url, text_sha256=copy.text_sha256, state=ArchivedCopy.State.ARCHIVED,
+                                    requested_at__lt=timezone.now() - FRESH_FOR)
+        .exclude(pk=copy.pk).exclude(text="", body="")
+        .exclude(pk__in=Evidence.objects.filter(archive__url=copy.url).values("archive"))
+        .exclude(pk__in=Source.objects.filter(archive__url=copy.url).values("archive"))
+        .exclude(pk__in=LinkCheck.objects.filter(cited__url=copy.url).values("cited"))
+        .only("pk", "body"))
+    if not stale:
+        return
+    ArchivedCopy.objects.filter(pk__in=[old.pk for old in stale]).update(text="", body="")
+    names = [old.body.name for old in stale if old.body]
+    # Files go once the rows no longer name them, never before (a rolled-back pass keeps both).
+    transaction.on_commit(lambda: _delete_unused(names))
