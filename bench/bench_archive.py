@@ -13,7 +13,8 @@ navigation, scripts and footer) and --pdfs PDFs of a few pages from a threaded `
 - the job path for --jobs of them: ``archive_request`` then a procrastinate worker running the
   ``archive.fetch`` jobs (sources/s, queueing included);
 - the link-health pass over evidence of published checks citing every copy, with a tenth of the
-  pages changed and a twentieth gone (links/s), and what it added to storage.
+  pages changed and a twentieth gone (links/s), and what it added to storage; then the next day's
+  pass over the same pages, and the readable text kept before and after it.
 
 Works in its own database (FACTCHECK_DB_NAME=archive_bench on the embedded server, or the
 DATABASE_URL you give) and its own media folder (a temporary one).
@@ -22,6 +23,7 @@ DATABASE_URL you give) and its own media folder (a temporary one).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import random
 import sys
@@ -118,6 +120,7 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Sum
     from django.db.models.functions import Length
+    from django.utils import timezone
 
     call_command("migrate", verbosity=0)
     from claims.archiving.health import check_links
@@ -192,6 +195,24 @@ def main() -> None:
     print(f"  storage added by the pass: {(on_disk(MEDIA.name) - before) / 1000:,.0f} KB on disk "
           f"(bodies of changed pages only); {Evidence.objects.filter(archive__in=copies).count():,} evidence "
           f"rows still cite their first copy")
+
+    # 4. The next day's pass: the same pages again, yesterday's copies now a day old.
+    from claims.models import LinkCheck
+
+    ArchivedCopy.objects.filter(url__in=urls).update(requested_at=timezone.now() - dt.timedelta(days=1, hours=1))
+
+    def text_kept() -> int:
+        return ArchivedCopy.objects.filter(url__in=urls).aggregate(n=Sum(Length("text")))["n"] or 0
+
+    before_text, before = text_kept(), on_disk(MEDIA.name)
+    started = time.perf_counter()
+    summary = check_links()
+    elapsed = time.perf_counter() - started
+    print(f"next day's pass: {summary.checked:,} links in {elapsed:.1f} s: {summary}")
+    print(f"  readable text kept for these addresses: {before_text / 1_000_000:.1f} MB before, "
+          f"{text_kept() / 1_000_000:.1f} MB after ({ArchivedCopy.objects.filter(url__in=urls).count():,} copy rows, "
+          f"{LinkCheck.objects.filter(copy__url__in=urls).count():,} checks); "
+          f"{(on_disk(MEDIA.name) - before) / 1000:,.0f} KB more on disk")
 
 
 if __name__ == "__main__":
