@@ -35,7 +35,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from claims.archiving.store import FRESH_FOR, fill_copy
-from claims.models import ArchivedCopy, Evidence, LinkCheck, LinkStatus, Source, Status
+from claims.models import ArchivedCopy, Claim, Evidence, LinkCheck, LinkStatus, Source
 
 log = logging.getLogger("factcheck.archive")
 GONE_STATUSES = (404, 410)
@@ -66,8 +66,9 @@ class Summary:
 
 
 def public_evidence() -> QuerySet[Evidence]:
-    """The rows link health looks after: evidence of published checks with a public page."""
-    return Evidence.objects.filter(claim__status=Status.PUBLISHED, claim__imported=False)
+    """The rows link health looks after: evidence of published checks (archive records, which have
+    no public page, are not published ones)."""
+    return Evidence.objects.filter(claim__in=Claim.objects.published())
 
 
 def to_check(limit: int | None = None) -> list[Evidence]:
