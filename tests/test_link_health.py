@@ -471,3 +471,22 @@ def test_it_keeps_a_copy_a_journalist_may_still_be_offered(site):
     check_links()
     check_links()  # the first pass's copy is less than a day old: archive_request may still share it
     assert all(check.copy.text for check in LinkCheck.objects.all())
+
+
+def test_it_goes_on_when_reading_one_page_breaks(site, monkeypatch, caplog):
+    from claims.archiving import health
+
+    broken, fine = public_evidence(site, "/broken"), public_evidence(site, "/fine")
+    real = health.fill_copy
+
+    def fill(copy):
+        if copy.url.endswith("/broken"):
+            raise RuntimeError("the reader choked")
+        return real(copy)
+
+    monkeypatch.setattr(health, "fill_copy", fill)
+    summary = check_links()
+    assert (summary.outcomes["error"], summary.outcomes["ok"]) == (1, 1)
+    assert fields(broken) == ("unchecked", 1) and fields(fine) == ("ok", 0)
+    assert LinkCheck.objects.get(evidence=broken).copy.error_code == "check_failed"
+    assert "checking " + broken.url + " failed" in caplog.text

@@ -96,7 +96,7 @@ def _check(rows: list[Evidence], progress: Callable[[int, int], None] | None) ->
         by_url.setdefault(row.url, []).append(row)
     summary = Summary()
     for url, citing in by_url.items():
-        copy = fill_copy(ArchivedCopy(url=url))  # the network, outside any transaction
+        copy = _fetched(url)
         cited = [cited_copy(row) for row in citing]
         outcomes = [(row, outcome(copy, then)) for row, then in zip(citing, cited, strict=True)]
         if all(then is not None for then in cited) and all(found == LinkStatus.OK for _, found in outcomes):
@@ -110,6 +110,16 @@ def _check(rows: list[Evidence], progress: Callable[[int, int], None] | None) ->
             progress(summary.checked, len(rows))
     log.info("link health: %s", summary)
     return summary
+
+
+def _fetched(url: str) -> ArchivedCopy:
+    """A new copy of ``url`` (the network, outside any transaction); a failure if reading it broke."""
+    try:
+        return fill_copy(ArchivedCopy(url=url))
+    except Exception:  # one page that breaks the reader must not stop the pass, nor every pass after it
+        log.exception("link health: checking %s failed", url)
+        return ArchivedCopy(url=url, state=ArchivedCopy.State.FAILED, fetched_at=timezone.now(),
+                            error_code="check_failed", error="The check failed unexpectedly (the log says why).")
 
 
 @contextmanager
