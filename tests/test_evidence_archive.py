@@ -186,3 +186,14 @@ def test_a_correction_archives_the_evidence_it_adds(site, editor, run_jobs):
                              evidence={"url": url, "title": "New table", "stance": "context", "passage": FOUND_PASSAGE})
     run_jobs()
     assert Evidence.objects.get(claim=claim, url=url).passage_check == "found"
+
+
+def test_editors_see_a_changed_link_on_the_row_with_a_way_to_compare(editor, journalist):
+    from tests import factories
+
+    claim = factories.ClaimFactory(published=True)
+    evidence = factories.EvidenceFactory(claim=claim, link_status="changed")
+    badge = parse(as_user(editor).get(claim.get_desk_url())).select_one("[data-testid=link-health]")
+    assert badge.get_text(" ", strip=True) == "Link health: Content changed"
+    assert badge.find("a")["href"] == f"/desk/links/{evidence.pk}/"
+    assert parse(as_user(journalist).get(claim.get_desk_url())).select_one("[data-testid=link-health]") is None

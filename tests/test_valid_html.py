@@ -36,11 +36,22 @@ def pages(client, journalist, editor):
     topic = factories.TopicFactory(name="Migration", slug="migration")
     check = factories.ClaimFactory(published=True, speaker=speaker, slug="the-check")
     check.topics.add(topic)
-    factories.EvidenceFactory(claim=check, numeric=True)
+    from django.utils import timezone
+
+    from claims.models import ArchivedCopy
+
+    archived = ArchivedCopy.objects.create(
+        url="https://stats.example.org/table", state="archived", fetched_at=timezone.now(), status_code=200,
+        final_url="https://stats.example.org/table-2025", content_type="text/html", sha256="a" * 64,
+        title="Completions <2025>", text="Completions in the year: 1,900, down from 2,600.\nSecond paragraph.")
+    cited = factories.EvidenceFactory(claim=check, numeric=True, archive=archived, passage_check="found",
+                                      figure_check="found")
     factories.CorrectionFactory(claim=check, created_by=editor)
     factories.ReplyAttemptFactory(claim=check)
     desk = factories.ClaimFactory(researching=True, assignee=journalist, speaker=speaker)
-    factories.EvidenceFactory(claim=desk)
+    factories.EvidenceFactory(claim=desk, archive=ArchivedCopy.objects.create(
+        url="https://stats.example.org/gone", state="failed", error="The site answered with an error: 404."))
+    factories.EvidenceFactory(claim=desk, archive=ArchivedCopy.objects.create(url="https://stats.example.org/x"))
     factories.AnnotationFactory(claim=desk, author=journalist)
     review = factories.ClaimFactory(in_review=True, speaker=speaker)
     factories.EvidenceFactory(claim=review)
@@ -49,7 +60,8 @@ def pages(client, journalist, editor):
                             source_url="https://news.example.org/again")
     public = ["/", "/?rating=mostly-false", "/search/?q=homes", f"/claims/{check.slug}/", "/speakers/",
               f"/speakers/{speaker.slug}/", f"/topics/{topic.slug}/", "/methodology/", "/corrections/", "/suggest/",
-              f"/embed/claims/{check.slug}/", "/accounts/login/"]
+              f"/embed/claims/{check.slug}/", "/accounts/login/",
+              f"/claims/{check.slug}/evidence/{cited.pk}/archive/"]
     desk_pages = ["/desk/", "/desk/claims/", "/desk/claims/new/", f"/desk/claims/{desk.pk}/",
                   f"/desk/claims/{review.pk}/", f"/desk/claims/{check.pk}/", "/desk/intake/", "/desk/tips/",
                   "/desk/speakers/", "/desk/sources/", "/desk/topics/", "/desk/ratings/", "/desk/speakers/new/",
