@@ -19,27 +19,36 @@ from claims.extraction.lexicon import (
     BETWEEN_SUBJECT_AND_VERB,
     COMMON_CAPS,
     DATA_NOUNS,
+    DATELINE,
+    DOTTED_HONORIFICS,
     FEMALE,
     GROUPS,
     HONORIFICS,
     INSTITUTIONS,
     KEEP_HONORIFICS,
     MALE,
+    NOT_SPEAKER_LABELS,
     NP_STOP,
     ORG_WORDS,
     PARTIES,
+    PARTY_STATE,
     PLACE_WORDS,
     PRONOUNS,
     ROLE_HEADS,
     ROLE_HONORIFICS,
+    SPEAKER_LABEL,
     SPOKES,
     TITLE_HEADS,
     TITLE_WORDS,
+    US_TITLES,
     word_set,
 )
 
-_TOKEN = re.compile(r"[^\W_](?:[\w'’\-.]*[^\W_])?|[^\w\s]")
-_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*"
+# "Rep." and "Mrs." before a name, and initials ("B.", "G.K."), are one token with their full stops.
+_DOTTED = ("(?:" + "|".join(sorted(DOTTED_HONORIFICS)) + r")\.(?=[ \u00a0]+[A-Z])"
+           r"|(?:[A-Z]\.){1,3}(?=[ \u00a0]*[A-Z][\w'’]*[ \u00a0,])")
+_TOKEN = re.compile(rf"{_DOTTED}|[^\W_](?:[\w'’\-.]*[^\W_])?|[^\w\s]")
+_CAP = rf"(?:{_DOTTED}|[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*)"
 _RUN = re.compile(
     rf"{_CAP}(?:[ \u00a0]+(?:(?:of|for|de|van|von|der|den|bin|al|el|da|di|du|le|la|del|ibn)[ \u00a0]+)?{_CAP})*")
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,7})\)")
@@ -137,6 +146,8 @@ class Entities:
         self._sentences: list[tuple[int, int]] = []
         self._quote_starts: list[int] = []
         self._quotes: list[tuple[int, int]] = []
+        self._mask = _masked_spans(text, ranges)
+        self._mask_starts = [s for s, _ in self._mask]
         pending: list[_Run] = []
         bare: list[_Run] = []
         for lo, hi in ranges:
@@ -144,6 +155,8 @@ class Entities:
                 word = m.group()
                 if " " not in word and "\u00a0" not in word and _base(word) in COMMON_CAPS:
                     continue  # "The", "However": most single capitals start a sentence
+                if self._mask and self.masked(m.start()):
+                    continue  # "(D-N.Y.)", "WASHINGTON (AP) —", "BARRETT:"
                 for run in self._parse_runs(tokenize(text, m.start(), m.end())):
                     if run.kind == "org":
                         self.orgs.append(Mention(run.start, run.end, run.name, "org"))
@@ -175,6 +188,20 @@ class Entities:
         self._org_starts = [o.start for o in self.orgs]
 
     # --- building -------------------------------------------------------------------------
+
+    def masked(self, pos: int) -> bool:
+        i = bisect_right(self._mask_starts, pos) - 1
+        return i >= 0 and pos < self._mask[i][1]
+
+    def tokens(self, lo: int, hi: int) -> list[Tok]:
+        """``tokenize`` without party–state labels, datelines and transcript labels."""
+        toks = tokenize(self.text, lo, hi)
+        if not self._mask:
+            return toks
+        i = bisect_left(self._mask_starts, hi)
+        if i == 0 or self._mask[i - 1][1] <= lo:
+            return toks
+        return [t for t in toks if not self.masked(t.start)]
 
     def _add_person(self, run: _Run, name: str) -> None:
         self.persons.append(Mention(run.start, run.end, name, "person", run.title))
@@ -224,12 +251,14 @@ class Entities:
         if not toks:
             return None
         honorific = None
+        honorifics: list[Tok] = []
         title: list[Tok] = []
         i = 0
         while i < len(toks):
             low = _base(toks[i].text)
             if low in HONORIFICS and i + 1 < len(toks):
                 honorific = low
+                honorifics.append(toks[i])
                 if low in KEEP_HONORIFICS:
                     break
                 i += 1
@@ -248,7 +277,7 @@ class Entities:
         start, end = toks[0].start, toks[-1].end
         title_text = self.text[title[0].start:title[-1].end] if title else None
         if title_text is None and honorific in ROLE_HONORIFICS and i > 0:
-            title_text = toks[i - 1].text  # "Councillor Joan Hartley", "Professor Ann Lee"
+            title_text = _honorific_role(honorifics)  # "Councillor Joan Hartley", "Sen. Margaret Hale"
         if not name_toks:
             return _Run("title", title_text or "", title_text, None, start, end, True)
         name = self.text[name_toks[0].start:name_toks[-1].end]
@@ -258,9 +287,13 @@ class Entities:
             return _Run("org", name, None, None, start, end, False)
         if honorific is None and not title and (
                 any(b in PLACE_WORDS or b in COMMON_CAPS or b in PARTIES for b in bases)
-                or any(t.text.isupper() and len(t.text) > 1 for t in name_toks)):
+                or any(t.text.isupper() and len(t.text) > 1 and "." not in t.text for t in name_toks)):
             return _Run("unknown", name, None, None, start, end, len(name_toks) == 1)
         if len(name_toks) >= 2 or honorific or title:
+            of = next((k for k, t in enumerate(name_toks) if k and t.lower == "of"), None)
+            if of is not None and (of >= 2 or honorific or title):
+                name_toks = name_toks[:of]  # "Gov. Marcus Bell of Louisiana"
+                name = self.text[name_toks[0].start:name_toks[-1].end]
             return _Run("person", name, title_text, honorific, start, end, len(name_toks) == 1)
         return _Run("unknown", name, None, None, start, end, True)
 
@@ -277,6 +310,10 @@ class Entities:
         if honorific in KEEP_HONORIFICS:
             return f"{honorific.capitalize()} {word}"
         return word
+
+    def resolve_surname(self, word: str, pos: int) -> str:
+        """"Barrett" → "Nina Barrett" when the article names her in full."""
+        return self._resolve_single(word, pos, None)
 
     def set_context(self, sentences: list[tuple[int, int]], quotes: list[tuple[int, int]]) -> None:
         self._sentences = sentences
@@ -308,7 +345,7 @@ class Entities:
         """The role written next to a name: before it ("Home Office minister Dan Jarvis") or after it
         (", the shadow home secretary,")."""
         line_start = self.text.rfind("\n", 0, start) + 1  # a role never runs on from the line above
-        toks = tokenize(self.text, max(line_start, start - 90), start)
+        toks = self.tokens(max(line_start, start - 90), start)
         role = self._role_before(toks)
         if role:
             return role
@@ -416,7 +453,7 @@ class Entities:
 
     def subject_before(self, lo: int, hi: int) -> Speaker | None:
         """The speaker named by the noun phrase that ends at ``hi`` (just before the verb)."""
-        toks = tokenize(self.text, max(lo, hi - _SUBJECT_WINDOW), hi)
+        toks = self.tokens(max(lo, hi - _SUBJECT_WINDOW), hi)
         while toks and toks[-1].lower in BETWEEN_SUBJECT_AND_VERB:
             toks.pop()
         if toks and toks[-1].lower in _PASSIVE:
@@ -468,7 +505,7 @@ class Entities:
 
     def subject_after(self, lo: int, hi: int) -> Speaker | None:
         """The speaker named right after an inverted verb ("…,” said Mr Jarvis, the minister.")."""
-        toks = tokenize(self.text, lo, hi)
+        toks = self.tokens(lo, hi)
         np: list[Tok] = []
         rest = 0
         for k, tok in enumerate(toks):
@@ -621,6 +658,19 @@ class Entities:
         return Speaker(run.name, None, "unknown")
 
 
+def _masked_spans(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans that name no one: party–state labels, a paragraph's dateline, a transcript's speaker label."""
+    spans = []
+    for lo, hi in ranges:
+        for m in (DATELINE.match(text, lo, hi), SPEAKER_LABEL.match(text, lo, hi)):
+            if m and m.end() > lo and _base(m.group().split()[0].rstrip(":")) not in NOT_SPEAKER_LABELS:
+                spans.append((m.start(), m.end()))
+        if "(" in text[lo:hi] or "-" in text[lo:hi]:
+            spans.extend((m.start(), m.end()) for m in PARTY_STATE.finditer(text, lo, hi))
+    spans.sort()
+    return spans
+
+
 def _cap_run(toks: list[Tok], *, from_end: bool, anywhere: bool = False) -> list[Tok]:
     """The capitalised words at the end (or start) of ``toks``; with ``anywhere``, the last such run."""
     if anywhere:
@@ -641,6 +691,14 @@ def _cap_run(toks: list[Tok], *, from_end: bool, anywhere: bool = False) -> list
     if from_end:
         run.reverse()
     return run
+
+
+def _honorific_role(honorifics: list[Tok]) -> str:
+    """"Councillor" → "Councillor"; "Lt. Gov." → "Lieutenant Governor"; "Sen." → "Senator"."""
+    bases = [_base(t.text) for t in honorifics if _base(t.text) in ROLE_HONORIFICS]
+    if bases and all(b in US_TITLES for b in bases):
+        return " ".join(US_TITLES[b] for b in bases)
+    return honorifics[-1].text
 
 
 def _is_role_head(word: str) -> bool:

@@ -18,9 +18,11 @@ from claims.extraction.lexicon import (
     ALL_VERBS,
     DATA_VERBS,
     INVERTING_VERBS,
+    NOT_SPEAKER_LABELS,
     PROMISE_VERBS,
     QUOTE_VERBS,
     REPORTED_BAD_START,
+    SPEAKER_LABEL,
     SPEECH_VERBS,
     TELL_OBJECT,
     TELL_VERBS,
@@ -29,7 +31,7 @@ from claims.extraction.lexicon import (
 )
 from claims.extraction.numbers import NOT_QUANTITIES, find_numbers
 from claims.extraction.quotes import Quote, Segment, find_quotes
-from claims.extraction.text import Paragraph, paragraphs, sentences
+from claims.extraction.text import Paragraph, is_abbreviation, paragraphs, sentences
 from claims.extraction.trie import trie_pattern
 
 MIN_QUOTE_WORDS = 4  # shorter quotations are scare quotes or labels ("the “swift” return")
@@ -47,6 +49,9 @@ _SENTENCE_MARK = re.compile(r"[.!?]")
 _THAT_FOLLOWS = re.compile(r"\s+that\b")
 _CLAUSE_TRAIL = ".!?…;:, \t\u00a0\r\n"
 _WORDS = re.compile(r"[^\W_][\w'’-]*")
+# Words that can follow a short quotation that ends a phrase of its own ("a “disgrace” at a rally").
+_AFTER_PARTIAL_QUOTE = word_set("in on at to for of from by with and but or as after before because if since "
+                                "when while unless until during over than that which who")
 
 
 @dataclass
@@ -99,7 +104,9 @@ class _Extractor:
                 all_sentences.extend(spans)
         self.sentences = all_sentences
         self.sentence_starts = [s for s, _ in all_sentences]
-        self.quotes: list[Quote] = find_quotes(text, self.paras)
+        self.turns = self._transcript_turns()
+        turn_paras = {index for index, _ in self.turns}
+        self.quotes: list[Quote] = [q for q in find_quotes(text, self.paras) if q.first.para not in turn_paras]
         body = [(p.start, p.end) for p in self.paras if not p.furniture]
         self.entities = Entities(text, body)
         spans = [(s.open_mark, (s.close_mark + 1) if s.close_mark is not None else s.end)
@@ -110,6 +117,18 @@ class _Extractor:
         self.candidates: list[Candidate] = []
         self.quote_spans: list[tuple[int, int]] = []  # quotations long enough to be claims
         self.speaker_by_para: dict[int, Speaker] = {}
+
+    def _transcript_turns(self) -> list[tuple[int, re.Match]]:
+        """Paragraphs opening with a speaker's name in capitals ("BARRETT: …"), when there are at least
+        two: an interview transcript, whose turns are direct quotes without quote marks."""
+        turns = []
+        for index, p in enumerate(self.paras):
+            if p.furniture or p.headline:
+                continue
+            m = SPEAKER_LABEL.match(self.text, p.start, p.end)
+            if m and m.group(1).split()[0].lower().rstrip(".:") not in NOT_SPEAKER_LABELS:
+                turns.append((index, m))
+        return turns if len(turns) >= 2 else []
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -146,6 +165,7 @@ class _Extractor:
     # --- direct quotations ------------------------------------------------------------------
 
     def direct(self) -> None:
+        self.transcript()
         quotes = self.quotes
         words = [sum(_count_words(self.text, s.start, s.end) for s in q.segments) for q in quotes]
         speakers: list[Speaker | None] = []
@@ -157,8 +177,11 @@ class _Extractor:
             if i + 1 < len(quotes) and self._interrupted(q, quotes[i + 1]):
                 total += words[i + 1]
             para = self.paras[q.first.para]
-            if para.headline or total < MIN_QUOTE_WORDS:
+            if para.headline:
                 speakers.append(None)
+                continue
+            if total < MIN_QUOTE_WORDS:
+                speakers.append(self.partial_quote(q, previous, speakers[i - 1] if i else None))
                 continue
             speaker = self.attribute(q, previous, speakers[i - 1] if i else None)
             speakers.append(speaker)
@@ -171,6 +194,54 @@ class _Extractor:
             if speaker is not None:
                 self.speaker_by_para[q.last.para] = speaker
         self.quote_spans.sort()
+
+    def transcript(self) -> None:
+        """Each turn of an interview transcript: the words after the label, said by the person it names."""
+        for index, m in self.turns:
+            speaker = self._label_speaker(m)
+            para = self.paras[index]
+            self.quote_spans.append((m.end(), para.end))
+            for lo, hi in self.split_span(m.end(), para.end):
+                self.add(lo, hi, "direct", speaker)
+            self.speaker_by_para[index] = speaker
+
+    def _label_speaker(self, m: re.Match) -> Speaker:
+        """"MONROE" → "Carla Monroe" when the article names her in full; else "Monroe"."""
+        words = [w for w in m.group(1).split() if not w.endswith(".")]
+        name = " ".join(w[:1] + w[1:].lower() for w in words)
+        if len(words) == 1:
+            name = self.entities.resolve_surname(name, m.start())
+        return Speaker(name, self.entities.role_of(name), "person")
+
+    def partial_quote(self, q: Quote, previous: Quote | None, previous_speaker: Speaker | None) -> Speaker | None:
+        """A short quotation inside reported speech (“called his rival a “disgrace””) is a direct quote of
+        the sentence's subject when that subject is named; scare quotes and labels are not."""
+        seg = q.first
+        if len(q.segments) != 1 or seg.close_mark is None or not self._quoted_words(seg):
+            return None
+        speaker = self.attribute(q, previous, previous_speaker)
+        if speaker is None or speaker.name is None or speaker.kind not in {"person", "org"}:
+            return None
+        lo, hi = _trim(self.text, seg.start, seg.end, " \t\u00a0\r\n,")
+        if hi > lo:
+            self.add(lo, hi, "direct", speaker)
+        return speaker
+
+    def _quoted_words(self, seg: Segment) -> bool:
+        """Is the short quotation the object of a verb of saying ("urged them to “…”"), or the end of a clause
+        ("said it was “dead on arrival”.")? A quoted word inside a phrase ("the “swift” return") is not."""
+        text = self.text
+        lo = max(self.paras[seg.para].start, self.sentence_at(seg.open_mark)[0])
+        verbs = list(VERB_RE.finditer(text, lo, seg.open_mark))
+        if not verbs:
+            return False
+        verb = verbs[-1]
+        if verb.group().lower() in QUOTE_VERBS and len(tokenize(text, verb.end(), seg.open_mark)) <= 6:
+            return True
+        after = _WORDS.match(text, seg.close_mark + 2) if text[seg.close_mark + 1:seg.close_mark + 2] == " " else None
+        if after is not None:
+            return after.group() in _AFTER_PARTIAL_QUOTE  # “no chance” in the Senate; not the “swift” return
+        return True
 
     def _title(self, seg: Segment) -> bool:
         """“Stop The Boats Now”, “The Road To Ruin”: a title or slogan, not a statement."""
@@ -188,7 +259,10 @@ class _Extractor:
         return len(between) < 80 and not _SENTENCE_MARK.search(between) and bool(VERB_RE.search(between))
 
     def split_quote(self, seg: Segment) -> list[tuple[int, int]]:
-        lo, hi = _trim(self.text, seg.start, seg.end, " \t\u00a0\r\n,")
+        return self.split_span(seg.start, seg.end)
+
+    def split_span(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        lo, hi = _trim(self.text, lo, hi, " \t\u00a0\r\n,")
         if hi <= lo:
             return []
         pieces: list[list[int]] = []
@@ -228,21 +302,49 @@ class _Extractor:
                     return speaker
         if same_para_previous and previous_speaker is not None and not text[lo:first.open_mark].strip(" ,.;—–-"):
             return previous_speaker  # “…,” he said. “…”
+        if q.last.close_mark is not None:
+            speaker = self._named_in_next_sentence(q.last)
+            if speaker is not None:
+                return speaker  # “…” Mr. Delgado said in an interview that …
         if opens_paragraph and prev_index is not None:
             return self.speaker_by_para.get(prev_index) or self._introduced(prev_index)
         return None
 
+    def _named_in_next_sentence(self, seg: Segment) -> Speaker | None:
+        """The person or organisation that a sentence right after a cue-less quote says was speaking."""
+        i = bisect_left(self.sentence_starts, seg.close_mark + 1)
+        if i >= len(self.sentences):
+            return None
+        lo, hi = self.sentences[i]
+        if lo >= self.paras[seg.para].end or self.text[seg.close_mark + 1:lo].strip():
+            return None
+        for v in VERB_RE.finditer(self.text, lo, min(hi, lo + 120)):
+            if v.group().lower() not in SPEECH_VERBS:
+                continue
+            speaker = self.entities.subject_before(lo, v.start())
+            if speaker is not None and speaker.name and speaker.kind in {"person", "org"}:
+                return speaker
+            return None
+        return None
+
     def _introduced(self, index: int) -> Speaker | None:
-        """A quote-led paragraph after one that ends by naming a person ("… was criticised by X.")."""
+        """A quote-led paragraph after one that ends by naming a person ("… was criticised by X."), or
+        whose last sentence opens with one ("Mr. Harlan criticized Ms. Calloway on Wednesday.")."""
         spans = self.para_sentences.get(index) or []
         if not spans:
             return None
         lo, hi = spans[-1]
         persons = [m for m in self.entities.persons_between(lo, hi) if not self.entities.in_quote(m.start)]
-        if len(persons) == 1 or (persons and len({m.name for m in persons}) == 1):
+        if not persons:
+            return None
+        if len({m.name for m in persons}) == 1:
             name = persons[-1].name
-            return Speaker(name, self.entities.role_of(name), "person")
-        return None
+        else:
+            lead = tokenize(self.text, lo, persons[0].start)
+            if len(lead) > 3:
+                return None
+            name = persons[0].name
+        return Speaker(name, self.entities.role_of(name), "person")
 
     def before_quote(self, lo: int, open_mark: int) -> Speaker | None:
         text = self.text
@@ -250,6 +352,9 @@ class _Extractor:
         if verbs:
             v = verbs[-1]
             speaker = self.entities.subject_before(lo, v.start())
+            if speaker is not None and speaker.name is None and len(verbs) > 1:
+                # 'The committee said … that the memo showed “…”': the subject who is speaking.
+                speaker = self._named_subject(lo, verbs[:-1]) or speaker
             if speaker is not None:
                 return speaker
             if v.group().lower().endswith("ing"):
@@ -270,14 +375,19 @@ class _Extractor:
             return self.entities.subject_after(m.end(), comma if comma >= 0 else open_mark)
         return None
 
+    def _named_subject(self, lo: int, verbs: list[re.Match]) -> Speaker | None:
+        for v in reversed(verbs):
+            if v.group().lower() in SPEECH_VERBS:
+                speaker = self.entities.subject_before(lo, v.start())
+                if speaker is not None and speaker.name:
+                    return speaker
+        return None
+
     def after_quote(self, seg: Segment) -> Speaker | None:
         text = self.text
         close = seg.close_mark
         para = self.paras[seg.para]
-        hi = min(para.end, close + 200)
-        stop = _ATTRIBUTION_END.search(text, close + 1, hi)
-        if stop:
-            hi = stop.start()
+        hi = self._attribution_end(close + 1, min(para.end, close + 200))
         after = close + 1
         last_inside = text[seg.end - 1] if seg.end > seg.start else ""
         rest = text[after:hi].lstrip()
@@ -295,6 +405,18 @@ class _Extractor:
         if v and len(tokenize(text, after, v.start())) <= 12:
             return self.entities.subject_before(after, v.start())
         return None
+
+    def _attribution_end(self, lo: int, hi: int) -> int:
+        """Where the words after a closing quote mark stop: the sentence's end or the next quote
+        (the full stop of "Mr." or "Sen." does not end it)."""
+        pos = lo
+        while True:
+            stop = _ATTRIBUTION_END.search(self.text, pos, hi)
+            if stop is None:
+                return hi
+            if self.text[stop.start()] != "." or not is_abbreviation(self.text, stop.start(), lo):
+                return stop.start()
+            pos = stop.end()
 
     # --- reported speech and unattributed figures ------------------------------------------
 

@@ -21,7 +21,7 @@ SPEECH_VERBS = word_set(
     "confirms alleged alleges maintained maintains maintain contended contends conceded concedes wrote writes "
     "tweeted posted promised promises pledged pledges vowed vows boasted boasts complained complains "
     "countered counters recalled recalls emphasised emphasized emphasises emphasizes asserted asserts "
-    "remarked observed continued continues replied replies responded responds commented comments")
+    "remarked observed continued continues replied replies responded responds commented comments answered answers")
 # Verbs that only introduce a quotation, never a reported clause ("described it as “…”").
 QUOTE_VERBS = word_set(
     "described describes called calls branded brands dubbed labelled labeled hailed condemned asked asks "
@@ -48,11 +48,21 @@ FEMALE = word_set("mrs ms miss dame lady baroness queen princess she her")
 
 HONORIFICS = word_set(
     "mr mrs ms miss mx dr sir dame lord lady baroness baron prof professor rev reverend cllr councillor "
-    "judge king queen prince princess pope sheikh gen col capt sgt det insp supt")
+    "judge king queen prince princess pope sheikh gen col capt sgt det insp supt "
+    "rep reps sen sens gov lt atty adm amb maj cmdr hon pres")
+# Abbreviations written with a full stop before a name ("Rep. Joseph Crowley", "Lt. Gov. Owen Petrakis").
+DOTTED_HONORIFICS = word_set(
+    "Mr Mrs Ms Mx Dr Prof Rev Cllr Gen Col Capt Sgt Det Insp Supt Rep Reps Sen Sens Gov Lt Atty Adm Amb Maj Cmdr "
+    "Hon Pres")
+# US titles written as abbreviations, and the role each one names.
+US_TITLES = {"rep": "Representative", "reps": "Representatives", "sen": "Senator", "sens": "Senators",
+             "gov": "Governor", "lt": "Lieutenant", "atty": "Attorney", "amb": "Ambassador",
+             "adm": "Admiral", "pres": "President", "gen": "General"}
 # Honorifics that are part of how a person is named ("Lord Cameron"); the rest are dropped.
 KEEP_HONORIFICS = word_set("lord lady baroness baron king queen prince princess pope sheikh")
-# Honorifics that also say what the person does ("Councillor Joan Hartley").
-ROLE_HONORIFICS = word_set("cllr councillor prof professor judge rev reverend gen col capt sgt det insp supt")
+# Honorifics that also say what the person does ("Councillor Joan Hartley", "Sen. Margaret Hale").
+ROLE_HONORIFICS = word_set("cllr councillor prof professor judge rev reverend gen col capt sgt det insp supt "
+                           "rep reps sen sens gov lt atty adm amb maj cmdr pres")
 # Capitalised titles that can stand before a name ("Home Secretary Yvette Cooper").
 TITLE_WORDS = word_set(
     "prime minister ministers secretary shadow deputy home foreign health education defence defense justice "
@@ -60,10 +70,12 @@ TITLE_WORDS = word_set(
     "speaker leader opposition chancellor president state mayor governor senator ambassador commissioner "
     "secretary-general office exchequer cabinet immigration security policing border borders safeguarding "
     "economic financial energy interior trade junior senior acting interim former ex-minister mp mep msp "
-    "minister-president vice-president chairman chairwoman chair director executive")
+    "minister-president vice-president chairman chairwoman chair director executive representative "
+    "congressman congresswoman house senate majority minority press")
 TITLE_HEADS = word_set(
     "minister secretary chancellor president leader speaker mayor governor senator ambassador commissioner "
-    "general secretary-general mp mep msp chairman chairwoman chair director vice-president")
+    "general secretary-general mp mep msp chairman chairwoman chair director vice-president representative "
+    "congressman congresswoman")
 ROLE_HEADS = word_set(
     "minister ministers secretary chancellor president premier leader mp mps mep msp mla peer spokesperson "
     "spokesman spokeswoman spokespeople chair chairman chairwoman chairperson director chief executive officer "
@@ -83,12 +95,14 @@ SPOKES = word_set(
 DATA_NOUNS = word_set(
     "statistics stats figures figure data report reports study studies survey surveys poll polls research "
     "analysis estimates estimate numbers documents document letter statement review audit assessment "
-    "projections forecasts forecast findings")
+    "projections forecasts forecast findings memo memos memorandum email emails e-mail filing filings "
+    "complaint lawsuit indictment transcript transcripts release guidance notice ruling brief cable cables "
+    "polling")
 # Singular institutions that speak in their own name ("the government said").
 INSTITUTIONS = word_set(
     "government department ministry police council party company firm union charity committee commission "
     "agency regulator watchdog authority board trust bank court army military opposition campaign "
-    "organisation organization group club team prosecutors coastguard")
+    "organisation organization group club team prosecutors coastguard administration family")
 # Plural or vague groups: a source, but not a speaker one can name ("critics said").
 GROUPS = word_set(
     "critics campaigners experts officials analysts economists residents opponents supporters ministers mps "
@@ -111,7 +125,8 @@ ORG_WORDS = word_set(
     "chambers partnership league movement guild panel inquiry exchange holdings partners industries airways "
     "airlines railways rail motors pharmaceuticals herald gazette journal magazine radio television tv "
     "observatory think-tank institute academy fellowship secretariat directorate inspectorate ombudsman "
-    "foundation bureau consultancy commissioner's")
+    "foundation bureau consultancy commissioner's administration press ledger tribune chronicle daily "
+    "pentagon fbi cia")
 PLACE_WORDS = word_set(
     "kingdom states channel sea ocean road avenue lane square city county island islands republic north south "
     "east west northern southern eastern western middle central new great saint st mount lake river valley "
@@ -128,7 +143,7 @@ COMMON_CAPS = word_set(
     "still instead indeed similarly separately overall first second third finally additionally furthermore "
     "moreover elsewhere again further following during between among against about above below across "
     "within until unless because labour’s labour's it’s it's thanks read more related watch image photo "
-    "getty pa copyright share follow sign subscribe")
+    "getty pa copyright share follow sign subscribe u.s u.k u.n")
 
 # Lower-case words that end a noun phrase when reading back from a verb.
 NP_STOP = word_set(
@@ -166,3 +181,21 @@ TELL_OBJECT = re.compile(
 REPORTED_BAD_START = word_set(
     "to so nothing goodbye hello thanks thank sorry yes no about of as by when how what why who whether "
     "which if with for from in on at")
+
+# "(D-N.Y.)", "(R-Texas)", "(R)" after a name, or AP style ", D-Ohio,": a party and a state, never a name.
+PARTY_STATE = re.compile(
+    r"(?<=[\w.])[ \u00a0]?\((?:[DRI]|Dem|Rep|Ind)(?:\.|-[A-Z][A-Za-z.]*(?:[ \u00a0][A-Z][A-Za-z.]*)?)?\)"
+    r"|,[ \u00a0](?:[DRI]|Dem|Rep|Ind)-[A-Z][A-Za-z.]*(?:[ \u00a0][A-Z][A-Za-z.]*)?,")
+# A dateline opening a paragraph: "WASHINGTON (AP) —", "LONDON (Reuters) -", "COLUMBUS, Ohio —".
+DATELINE = re.compile(
+    r"[A-Z][A-Z .'’-]{2,40}(?:,[ \u00a0][A-Z][\w.]*(?:[ \u00a0][A-Z][\w.]*)?)?"
+    r"(?:[ \u00a0]*\([^()\n]{1,40}\)[ \u00a0]*|[ \u00a0]+)[—–-]+[ \u00a0]*")
+# A speaker's name in capitals opening a paragraph of a transcript ("WALLACE: …", "SEN. MONROE: …").
+SPEAKER_LABEL = re.compile(
+    r"((?:(?:MR|MRS|MS|DR|SEN|REP|GOV)\.[ \u00a0])?[A-Z][A-Z'’-]+(?:[ \u00a0][A-Z][A-Z'’-]+){0,2})"
+    r"(?:[ \u00a0]\([^()\n]{1,30}\))?:[ \u00a0]+(?=\S)")
+# Capitalised labels that open a paragraph like a speaker's name but are not people.
+NOT_SPEAKER_LABELS = word_set(
+    "update updated breaking correction clarification note editor's editors watch read related photo video "
+    "live analysis opinion exclusive advertisement q a source sources credit warning summary background "
+    "transcript caption listen more also see")

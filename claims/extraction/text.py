@@ -36,12 +36,14 @@ _CAPTION_TAIL = re.compile(
     re.IGNORECASE,
 )
 _ABBREVIATIONS = word_set(
-    "mr mrs ms dr prof st sr jr gen col lt sgt capt cmdr rev hon gov sen rep no nos vs etc e.g i.e "
+    "mr mrs ms dr prof st sr jr gen col lt sgt capt cmdr rev hon gov sen rep reps sens atty adm amb maj "
+    "no nos vs etc e.g i.e "
     "jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp approx est fig vol pp ca cf al "
     "u.s u.k u.n e.u dept govt mt ft")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+[\"“‘'(\[]*(?=[A-Z0-9£$€]|[^\W\d_])")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 
 @dataclass(slots=True)
@@ -100,7 +102,7 @@ def _mark_furniture(text: str, paras: list[Paragraph]) -> None:
         p.furniture = True
 
 
-def _is_abbreviation(text: str, dot: int, floor: int) -> bool:
+def is_abbreviation(text: str, dot: int, floor: int = 0) -> bool:
     """Is the full stop at ``dot`` part of "Mr." / "U.S." / an initial rather than a sentence end?"""
     m = _WORD_BEFORE.search(text, max(floor, dot - 12), dot)
     if not m:
@@ -108,8 +110,8 @@ def _is_abbreviation(text: str, dot: int, floor: int) -> bool:
     word = m.group(1).lower().rstrip(".")
     if word in _ABBREVIATIONS:
         return True
-    # A single capital letter: an initial ("J. K. Rowling").
-    return len(word) == 1 and text[dot - 1].isupper()
+    # A single capital letter or a run of them: initials ("J. K. Rowling", "G.K. Butterfield").
+    return text[dot - 1].isupper() and (len(word) == 1 or _INITIALS.fullmatch(word) is not None)
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -121,7 +123,7 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         nxt = _NEXT_START.match(text, stop, end)
         if not nxt:
             continue
-        if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start(), start):
+        if text[m.start()] == "." and m.end() - m.start() == 1 and is_abbreviation(text, m.start(), start):
             continue
         follower = text[nxt.end()] if nxt.end() < end else ""
         if follower.islower():
