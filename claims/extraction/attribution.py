@@ -526,6 +526,11 @@ class Entities:
                 break
         else:
             rest = len(toks)
+        if np and _base(np[-1].text) in DATA_NOUNS and rest < len(toks) and toks[rest].lower in {"by", "from", "of"}:
+            body = _cap_run(toks[rest + 1:rest + 12], from_end=False)
+            if body:
+                np = [*np, toks[rest], *body]  # "an internal audit by the Federal Aviation Administration"
+                rest = toks.index(body[-1]) + 1
         speaker = self.classify(np, lo)
         if speaker and speaker.kind == "person" and rest < len(toks) and toks[rest].text == ",":
             nxt = toks[rest + 1:]
@@ -537,95 +542,123 @@ class Entities:
         return speaker
 
     def classify(self, np: list[Tok], pos: int) -> Speaker | None:
-        while np and (np[0].lower in _DETERMINERS or np[0].lower in _CONNECTORS):
-            np = np[1:]
-        while np and np[-1].lower in _CONNECTORS:
-            np = np[:-1]
+        """The speaker that the noun phrase next to a reporting verb names, or None when it names none."""
+        np = _strip_function_words(np)
+        # Nothing is left once "the", "of" and the like are gone.
         if not np:
             return None
-        lows = [_base(t.text) for t in np]
+        # "he", "she", "it", "they": the person or organisation it most likely means.
         if len(np) == 1 and np[0].lower in PRONOUNS:
             return self.resolve_pronoun(np[0].lower, np[0].start)
+        # "I", "we", "you": the article does not say who.
         if np[0].lower in {"i", "we", "you"}:
             return None
-        for k, low in enumerate(lows):
-            if low in DATA_NOUNS and not np[k].cap:
-                org = _cap_run(np[:k], from_end=True) or _cap_run(np[k + 1:], from_end=False)
-                if org and not (len(org) == 1 and self._plain_word_at_sentence_start(org[0])):
-                    run = self.parse_run(org)
-                    if run is not None and run.kind != "title":
-                        return Speaker(run.name, None, "org")
-                return Speaker(None, self.text[np[0].start:np[k].end], "data")
+        # A document or figures: "Land Registry figures", "a Homeland Security memo", "official data".
+        document = _data_noun_at(np)
+        if document is not None:
+            return self._as_document(np, document)
+        # A capitalised common noun opening the sentence: "Critics say …", "Officials said …".
         if len(np) == 1 and np[0].cap and self._common_noun_at_sentence_start(np[0]):
             return Speaker(None, np[0].text, "group")
+        before, name = _split_at_name(np)
+        # Someone speaking for a body: "a spokesman for the Home Office", "analysts at Capital Economics".
+        if name and self._speaks_for(before, name):
+            return self._as_spokesperson_for(before, name)
+        # A role in a named body: "the leader of Kent County Council" → the person with that role.
+        if name and _role_in_body(before):
+            return self.resolve_role(self.text[before[0].start:name[-1].end], pos)
         # The phrase ends in a name: "Conservative shadow home secretary Chris Philp", "the Home Office".
-        j = len(np)
-        while j > 0 and (np[j - 1].cap or (j > 1 and j < len(np) and (
-                (np[j - 1].lower in {"of", "for"} and np[j - 2].cap)
-                or (np[j - 1].lower in _PARTICLES and (np[j - 2].cap or np[j - 2].lower in _PARTICLES))))):
-            j -= 1
-        run_toks, before = np[j:], np[:j]
-        if run_toks:
-            while before and before[-1].lower in _DETERMINERS:
-                before = before[:-1]
-            if before and before[-1].lower in {"for", "of", "at", "from"} and len(before) > 1:
-                head = _base(before[-2].text)
-                run = self.parse_run(run_toks)
-                speaks_for = head in SPOKES or head in GROUPS or head.rstrip("s") in ROLE_HEADS
-                if speaks_for and run is not None and (
-                        (head in SPOKES and run.kind != "person") or before[-1].lower in {"at", "from"}):
-                    # "a spokesman for the Home Office", "analysts at Capital Economics"
-                    role_toks = [t for t in before[:-1] if t.lower not in _DETERMINERS]
-                    return Speaker(run.name, self.text[role_toks[0].start:role_toks[-1].end], "org")
-                if head in ROLE_HEADS:
-                    phrase = self.text[before[0].start:run_toks[-1].end]
-                    return self.resolve_role(phrase, pos)
-            run = self.parse_run(run_toks)
-            if run is None:
-                return None
-            if run.kind == "title":
-                return self.resolve_role(run.title or run.name, pos)
-            if run.kind == "org":
-                return Speaker(self.aliases.get(run.name, run.name), None, "org")
-            speaker = self._person(run) if run.kind == "person" else self._unknown(run)
-            if speaker.kind == "person" and not run.title:
-                role = self._role_before(before)
-                if role:
-                    speaker.role = role
-            return speaker
-        head = lows[-1]
-        org_toks = _cap_run(np, from_end=True, anywhere=True)
+        if name:
+            return self._as_name(before, name, pos)
+        head = _base(np[-1].text)
         phrase = self.text[np[0].start:np[-1].end]
+        # A spokesperson, source or official: "the prime minister's spokesman", "a council spokesman".
         if head in SPOKES:
-            if org_toks and _possessive(org_toks[-1].text):
-                last = org_toks[-1]
-                run = self.parse_run([*org_toks[:-1], Tok(last.text[:-2], last.start, last.end - 2)])
-                if run is not None and run.kind in {"person", "unknown"}:
-                    owner = self._person(run) if run.kind == "person" else self._unknown(run)
-                    return Speaker(owner.name, np[-1].text, owner.kind)  # "the prime minister's spokesman"
-                if run is not None and run.kind == "org":
-                    return Speaker(run.name, np[-1].text, "org")
-            if org_toks:
-                run = self.parse_run(org_toks)
-                if run is not None and run.kind in {"org", "unknown"}:
-                    role_toks = [t for t in np if t.start >= org_toks[-1].end]
-                    return Speaker(run.name, self.text[role_toks[0].start:role_toks[-1].end], "org")
-            institution = next((t for t in np if t.lower in INSTITUTIONS), None)
-            if institution is not None:
-                owner = self.resolve_institution(institution.lower, institution.text, pos)
-                return Speaker(owner.name, np[-1].text, "org")  # "a council spokesman"
-            return Speaker(None, phrase, "group")
+            return self._as_spokesperson(np, pos)
+        # A role: "the minister", "the shadow chancellor".
         if head in ROLE_HEADS:
             return self.resolve_role(phrase, pos)
+        # An institution: "the department", "the Calloway campaign".
         if head in INSTITUTIONS:
-            if org_toks:
-                run = self.parse_run(org_toks)
-                if run is not None and run.kind != "person":
-                    return Speaker(run.name, None, "org")
-            return self.resolve_institution(head, phrase, pos)
+            return self._as_institution(np, head, pos)
+        # A group one cannot name: "critics", "councils".
         if head in GROUPS or (head.endswith("s") and head[:-1] in INSTITUTIONS):
             return Speaker(None, phrase, "group")
+        # Anything else names no speaker.
         return None
+
+    # --- the cases of ``classify`` ------------------------------------------------------------
+
+    def _as_document(self, np: list[Tok], k: int) -> Speaker:
+        """The body behind a document ("Land Registry figures", "an audit by the FAA"), else the document."""
+        org = _cap_run(np[:k], from_end=True) or _cap_run(np[k + 1:], from_end=False)
+        if org and not (len(org) == 1 and self._plain_word_at_sentence_start(org[0])):
+            run = self.parse_run(org)
+            if run is not None and run.kind != "title":
+                return Speaker(run.name, None, "org")
+        return Speaker(None, self.text[np[0].start:np[k].end], "data")
+
+    def _speaks_for(self, before: list[Tok], name: list[Tok]) -> bool:
+        if len(before) < 2 or before[-1].lower not in {"for", "of", "at", "from"}:
+            return False
+        head = _base(before[-2].text)
+        if not (head in SPOKES or head in GROUPS or head.rstrip("s") in ROLE_HEADS):
+            return False
+        run = self.parse_run(name)
+        return run is not None and ((head in SPOKES and run.kind != "person") or before[-1].lower in {"at", "from"})
+
+    def _as_spokesperson_for(self, before: list[Tok], name: list[Tok]) -> Speaker:
+        run = self.parse_run(name)
+        role_toks = [t for t in before[:-1] if t.lower not in _DETERMINERS]
+        return Speaker(run.name, self.text[role_toks[0].start:role_toks[-1].end], "org")
+
+    def _as_name(self, before: list[Tok], name: list[Tok], pos: int) -> Speaker | None:
+        run = self.parse_run(name)
+        if run is None:
+            return None
+        if run.kind == "title":
+            return self.resolve_role(run.title or run.name, pos)
+        if run.kind == "org":
+            return Speaker(self.aliases.get(run.name, run.name), None, "org")
+        speaker = self._person(run) if run.kind == "person" else self._unknown(run)
+        if speaker.kind == "person" and not run.title:
+            role = self._role_before(before)
+            if role:
+                speaker.role = role
+        return speaker
+
+    def _as_spokesperson(self, np: list[Tok], pos: int) -> Speaker:
+        org_toks = _cap_run(np, from_end=True, anywhere=True)
+        if org_toks and _possessive(org_toks[-1].text):
+            last = org_toks[-1]
+            run = self.parse_run([*org_toks[:-1], Tok(last.text[:-2], last.start, last.end - 2)])
+            if run is not None and run.kind in {"person", "unknown"}:
+                owner = self._person(run) if run.kind == "person" else self._unknown(run)
+                return Speaker(owner.name, np[-1].text, owner.kind)  # "the prime minister's spokesman"
+            if run is not None and run.kind == "org":
+                return Speaker(run.name, np[-1].text, "org")
+        if org_toks:
+            run = self.parse_run(org_toks)
+            if run is not None and run.kind in {"org", "unknown"}:
+                role_toks = [t for t in np if t.start >= org_toks[-1].end]
+                return Speaker(run.name, self.text[role_toks[0].start:role_toks[-1].end], "org")
+        institution = next((t for t in np if t.lower in INSTITUTIONS), None)
+        if institution is not None:
+            owner = self.resolve_institution(institution.lower, institution.text, pos)
+            return Speaker(owner.name, np[-1].text, "org")  # "a council spokesman"
+        return Speaker(None, self.text[np[0].start:np[-1].end], "group")
+
+    def _as_institution(self, np: list[Tok], head: str, pos: int) -> Speaker:
+        org_toks = _cap_run(np, from_end=True, anywhere=True)
+        run = self.parse_run(org_toks) if org_toks else None
+        if run is not None and run.kind == "org":
+            return Speaker(run.name, None, "org")  # "the Labour party"
+        if run is not None and org_toks[-1] is np[-2]:
+            # "the Calloway campaign", "the Trump administration": the body is named after a person.
+            return Speaker(f"{self.text[org_toks[0].start:org_toks[-1].end]} {np[-1].text}", None, "org")
+        if run is not None and run.kind != "person":
+            return Speaker(run.name, None, "org")
+        return self.resolve_institution(head, self.text[np[0].start:np[-1].end], pos)
 
     def _plain_word_at_sentence_start(self, tok: Tok) -> bool:
         """"Official figures": a capital that only marks the start of a sentence."""
@@ -669,6 +702,37 @@ def _masked_spans(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, i
             spans.extend((m.start(), m.end()) for m in PARTY_STATE.finditer(text, lo, hi))
     spans.sort()
     return spans
+
+
+def _strip_function_words(np: list[Tok]) -> list[Tok]:
+    while np and (np[0].lower in _DETERMINERS or np[0].lower in _CONNECTORS):
+        np = np[1:]
+    while np and np[-1].lower in _CONNECTORS:
+        np = np[:-1]
+    return np
+
+
+def _data_noun_at(np: list[Tok]) -> int | None:
+    return next((k for k, t in enumerate(np) if not t.cap and _base(t.text) in DATA_NOUNS), None)
+
+
+def _split_at_name(np: list[Tok]) -> tuple[list[Tok], list[Tok]]:
+    """The words before a trailing name and the name ("the Department for Work and Pensions" keeps its
+    "for"; "Ines van der Kolk" its particles); no name gives an empty second list."""
+    j = len(np)
+    while j > 0 and (np[j - 1].cap or (j > 1 and j < len(np) and (
+            (np[j - 1].lower in {"of", "for"} and np[j - 2].cap)
+            or (np[j - 1].lower in _PARTICLES and (np[j - 2].cap or np[j - 2].lower in _PARTICLES))))):
+        j -= 1
+    before = np[:j]
+    while before and before[-1].lower in _DETERMINERS:
+        before = before[:-1]
+    return before, np[j:]
+
+
+def _role_in_body(before: list[Tok]) -> bool:
+    return (len(before) > 1 and before[-1].lower in {"for", "of", "at", "from"}
+            and _base(before[-2].text) in ROLE_HEADS)
 
 
 def _cap_run(toks: list[Tok], *, from_end: bool, anywhere: bool = False) -> list[Tok]:
