@@ -46,7 +46,7 @@ from claims.extraction.lexicon import (
 
 # "Rep." and "Mrs." before a name, and initials ("B.", "G.K."), are one token with their full stops.
 _DOTTED = ("(?:" + "|".join(sorted(DOTTED_HONORIFICS)) + r")\.(?=[ \u00a0]+[A-Z])"
-           r"|(?:[A-Z]\.){1,3}(?=[ \u00a0]*[A-Z][\w'’]*[ \u00a0,])")
+           r"|(?:[A-Z]\.){1,3}(?=[ \u00a0]*[A-Z][a-z.])")
 _TOKEN = re.compile(rf"{_DOTTED}|[^\W_](?:[\w'’\-.]*[^\W_])?|[^\w\s]")
 _CAP = rf"(?:{_DOTTED}|[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*)"
 _RUN = re.compile(

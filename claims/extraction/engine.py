@@ -290,6 +290,9 @@ class _Extractor:
             speaker = previous_speaker or self.before_quote(start, previous.first.open_mark)
         if speaker is None and q.last.close_mark is not None:
             speaker = self.after_quote(q.last)
+        if speaker is None and same_para_previous and previous_speaker is not None \
+                and self.sentence_at(previous.last.close_mark) == self.sentence_at(first.open_mark):
+            speaker = previous_speaker  # 'called him a “disgrace” and his plan “a fraud on taxpayers”'
         if speaker is not None:
             return speaker
         opens_paragraph = not text[para.start:first.open_mark].strip()

@@ -71,11 +71,12 @@ TITLE_WORDS = word_set(
     "secretary-general office exchequer cabinet immigration security policing border borders safeguarding "
     "economic financial energy interior trade junior senior acting interim former ex-minister mp mep msp "
     "minister-president vice-president chairman chairwoman chair director executive representative "
-    "congressman congresswoman house senate majority minority press")
+    "congressman congresswoman councilman councilwoman alderman assemblyman assemblywoman sheriff whip "
+    "district attorney house senate majority minority press")
 TITLE_HEADS = word_set(
     "minister secretary chancellor president leader speaker mayor governor senator ambassador commissioner "
     "general secretary-general mp mep msp chairman chairwoman chair director vice-president representative "
-    "congressman congresswoman")
+    "congressman congresswoman councilman councilwoman alderman assemblyman assemblywoman sheriff whip attorney")
 ROLE_HEADS = word_set(
     "minister ministers secretary chancellor president premier leader mp mps mep msp mla peer spokesperson "
     "spokesman spokeswoman spokespeople chair chairman chairwoman chairperson director chief executive officer "
@@ -86,7 +87,7 @@ ROLE_HEADS = word_set(
     "counterpart envoy diplomat negotiator strategist pollster commentator presenter host captain owner partner "
     "fellow academic treasurer secretary-general director-general vice-president aide source insider "
     "superintendent inspector constable commander officer coroner prosecutor chairs economist councillor "
-    "professor cllr")
+    "professor cllr councilman councilwoman alderman assemblyman assemblywoman sheriff")
 # Heads that speak for an organisation rather than being a named person ("a Home Office spokesperson").
 SPOKES = word_set(
     "spokesperson spokesman spokeswoman spokespeople source sources official officials insider insiders aide "
