@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from claims import embeddings
 from claims.appearances import add_first_appearances
 from claims.events import record_event
 from claims.languages import language_for, search_config
@@ -278,6 +279,9 @@ def index_archive_claims(claim_ids: list[int]) -> None:
     their words counted in the search statistics."""
     add_first_appearances(claim_ids)
     add_term_stats(claim_ids)
+    # What they mean, for "already checked?" (claims.embeddings), the first appearances' copied.
+    embeddings.store_claims(claim_ids)
+    embeddings.store_first_appearances(claim_ids)
 
 
 _INSERT_TOPICS = """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Info, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -16,3 +16,24 @@ def fetch_allow_networks_in_production(app_configs, **kwargs) -> list[Warning]:
              "webhooks may use plain http there. Leave it empty unless that is what you mean.",
         id="claims.W001",
     )]
+
+
+@register(Tags.database)
+def matching_mode(app_configs, databases=None, **kwargs) -> list[Info]:
+    """Which way "already checked?" compares meanings on this database (``check --database default``)."""
+    if not databases or "default" not in databases:
+        return []
+    from django.db import DatabaseError
+
+    from claims.matching import has_pgvector
+
+    try:
+        indexed = has_pgvector("default")
+    except DatabaseError:
+        return []
+    if indexed:
+        return [Info("Claim matching: pgvector (HNSW indexes on the claims' and appearances' embeddings).",
+                     id="claims.I001")]
+    return [Info("Claim matching: exact re-ranking in numpy (no pgvector index on this server).",
+                 hint="With the vector extension available, `manage.py migrate claims 0015` then `migrate` "
+                      "creates the indexes.", id="claims.I001")]

@@ -158,6 +158,8 @@ class Claim(models.Model):
     # Votes and verdict changes belong to a round; "Request changes" ends it and opens the next.
     review_round = models.PositiveIntegerField(default=1)
     search_vector = SearchVectorField(null=True, editable=False)
+    # What the quote and the claim as checked mean (claims.embeddings; English claims only).
+    embedding = ArrayField(models.FloatField(), size=256, null=True, blank=True, editable=False)
     imported = models.BooleanField(default=False)
     original_url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -233,6 +235,8 @@ class Appearance(models.Model):
     added_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     accepted_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # What these words mean (claims.embeddings; English only).
+    embedding = ArrayField(models.FloatField(), size=256, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-primary", F("date_said").asc(nulls_last=True), "id"]

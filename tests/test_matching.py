@@ -420,12 +420,15 @@ def test_it_prints_matches_as_json_from_the_match_claim_command():
     data = json.loads(out.getvalue())
     assert isinstance(data, list) and len(data) == 1
     [row] = data
-    assert set(row) == {"id", "slug", "claim", "rating", "score"}
+    assert set(row) == {"id", "slug", "claim", "rating", "score", "lexical", "semantic", "shared_words"}
     assert row["id"] == claim.pk
     assert row["slug"] == claim.slug
     assert row["claim"] == "Rough sleeping rose 27% since 2019."
     assert row["rating"] == "Mostly false"
     assert isinstance(row["score"], float) and row["score"] > 0
+    # Why it was suggested: the words it shares with the text, and how close it is in meaning.
+    assert 0 < row["lexical"] <= 1 and 0 < row["semantic"] <= 1
+    assert {"rough", "sleeping", "2019"} <= {w.lower() for w in row["shared_words"]}
 
 
 def test_it_prints_readable_matches_and_a_nothing_message():
@@ -462,9 +465,10 @@ def test_it_runs_a_fixed_number_of_queries_however_many_claims_match(extra):
     count, matches = _queries_for("8,000 children waiting for special needs assessments in the borough")
 
     assert len(matches) == (5 if extra else 1)
-    # lexemes, statistics, at most four candidate queries, the candidates with their ratings, and the
-    # words of their other appearances
-    assert count <= 8, count
+    # lexemes, statistics, at most five candidate queries by words, two by meaning (pgvector: claims
+    # and appearances, once a connection the HNSW settings), the candidates with their ratings, the
+    # words of their other appearances, and the embeddings of the best
+    assert count <= 13, count
 
 
 def test_it_runs_no_more_queries_with_50_matching_claims_than_with_one():

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from claims import embeddings
 from claims.appearances import add_first_appearances
 from claims.archive import ArchiveRecord, Speakers, index_archive_claims, insert_archive_records, rating_lookup
 from claims.claimreview.read import SourceError, read_source
@@ -239,6 +240,9 @@ class _Writer:
         # them). Their documents were rewritten with the update; those with an appearance a
         # journalist added, in other words, are rewritten again with every appearance's words.
         add_first_appearances(old_ids)
+        # Updated records mean what their new words say; every appearance written here gets its embedding.
+        embeddings.store_claims(old_ids)
+        embeddings.store_appearances(claim_ids=[*new_ids, *old_ids], missing_only=True)
         refresh_search_vectors(Appearance.objects.filter(claim_id__in=old_ids, added_by__isnull=False)
                                .values_list("claim_id", flat=True).distinct())
         return outcomes, [*new_ids, *old_ids]

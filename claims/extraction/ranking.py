@@ -130,3 +130,75 @@ def rank(query: str, candidates: list[tuple[object, str]]) -> list[tuple[object,
         scored.append((round(max(0.0, min(1.0, value)), 6), index, key))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [(key, value) for value, _, key in scored]
+
+
+# --- BM25 terms and near misses, for claims.matching ----------------------------------------------
+
+# The Snowball stemmers PostgreSQL's text-search configurations use, by configuration name, so a
+# term here is the lexeme PostgreSQL stores (and counts in its term statistics).
+_STEMMERS: dict[str, object] = {}
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")
+
+
+def _stemmer(config: str):
+    if config not in _STEMMERS:
+        import Stemmer
+
+        _STEMMERS[config] = Stemmer.Stemmer(config) if config in Stemmer.algorithms() else None
+    return _STEMMERS[config]
+
+
+def bm25_terms(text: str, config: str = "english") -> list[str]:
+    """The text's terms as BM25 counts them: folded, lower case, stemmed as PostgreSQL stems them in
+    ``config`` ('simple': as written), stop words dropped; in English, numbers by value whatever
+    their spelling ("fifty thousand" and "50,000" are both the term "50000")."""
+    norm = normalise(text or "").lower()
+    out: list[str] = []
+    if config == "english":
+        pieces, cursor = [], 0
+        for n in find_numbers(norm):
+            value = float(n["value"]) * (100 if n["unit"] == "fraction" else 1)
+            out.append(f"{value:.6g}" if not value.is_integer() else str(int(value)))
+            pieces.append(norm[cursor:n["start"]])
+            cursor = n["end"]
+        pieces.append(norm[cursor:])
+        norm = " ".join(pieces)
+    words = [w for w in _TOKEN.findall(norm.replace("'s ", " ").replace("’s ", " "))
+             if config != "english" or (w not in STOP_WORDS and w not in NEGATIONS and len(w) > 1)]
+    stemmer = _stemmer(config)
+    out.extend(stemmer.stemWords(words) if stemmer is not None and words else words)
+    return out
+
+
+def bm25(query_terms: dict[str, float], doc_terms: list[str], avgdl: float, *, k1: float = 1.2,
+         b: float = 0.75) -> tuple[float, set[str]]:
+    """Okapi BM25 of a document for query terms with their IDF: each shared term's IDF times its
+    saturated frequency, ``tf·(k1+1) / (tf + k1·(1 − b + b·len/avgdl))``; and the shared terms."""
+    if not doc_terms or not query_terms:
+        return 0.0, set()
+    counts: dict[str, int] = {}
+    for term in doc_terms:
+        if term in query_terms:
+            counts[term] = counts.get(term, 0) + 1
+    norm = k1 * (1 - b + b * len(doc_terms) / max(avgdl, 1.0))
+    return sum(query_terms[t] * tf * (k1 + 1) / (tf + norm) for t, tf in counts.items()), set(counts)
+
+
+_DIRECTIONS = ("up", "down")
+_NEAR_MISS_DIRECTION = 0.6
+
+
+def near_miss(a: str, b: str) -> float:
+    """1.0, or less when two texts on the same words say different things: other figures (neither
+    shares one with the other), a negation only one has, or "rose" against "fell"."""
+    x, y = _analyse(a or ""), _analyse(b or "")
+    factor = 1.0
+    if x.numbers and y.numbers and not (x.numbers & y.numbers):
+        factor *= _NEAR_MISS_NUMBERS
+    if x.negated != y.negated:
+        factor *= _NEAR_MISS_NEGATION
+    up_down = [(d in x.terms, d in y.terms) for d in _DIRECTIONS]
+    if (up_down[0][0] and up_down[1][1] and not up_down[0][1] and not up_down[1][0]) or \
+            (up_down[1][0] and up_down[0][1] and not up_down[1][1] and not up_down[0][0]):
+        factor *= _NEAR_MISS_DIRECTION
+    return factor

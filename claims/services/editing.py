@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Case, F, Max, When
 from django.utils import timezone
 
-from claims import permissions
+from claims import embeddings, permissions
 from claims.archiving.store import archive_evidence
 from claims.errors import DuplicateClaim, Invalid, WrongState
 from claims.languages import detect_language, is_default, language_for, normalise_tag
@@ -83,6 +83,8 @@ def claim_create(*, actor, quote: str, speaker: Speaker, claim_checked: str = ""
                                   quote=quote, language=claim.language, primary=True,
                                   added_by=actor if actor.is_authenticated else None)
         refresh_search_vectors([claim.pk])
+        embeddings.store_claims([claim.pk])
+        embeddings.store_first_appearances([claim.pk])
         # The language is worth a line when it is not the newsroom's (which every claim has unless told).
         changes = {f: [None, jsonable(current_value(claim, f))] for f in CLAIM_FIELDS
                    if current_value(claim, f) and (f != "language" or not is_default(claim.language))}
@@ -137,6 +139,9 @@ def claim_update(*, claim_id: int, actor, version: int | None, data: dict[str, A
             _detach_annotations(claim)
         sync_first_appearance(claim, speaker_changed="speaker" in changes)
         refresh_search_vectors([claim.pk])
+        if claim.quote != old_quote or "claim_checked" in changes or "language" in changes:
+            embeddings.store_claims([claim.pk])
+            embeddings.store_appearances(claim.appearances.filter(primary=True).values_list("pk", flat=True))
         record_event(actor=actor, claim=claim, action="claim_updated", changes=changes)
     return claim
 
@@ -179,6 +184,7 @@ def appearance_add(*, claim_id: int, actor, quote: str, speaker: Speaker, source
         claim.version += 1
         claim.save(update_fields=["version", "revised_at", "updated_at"])
         refresh_search_vectors([claim.pk])
+        embeddings.store_appearances([appearance.pk])
         record_event(actor=actor, claim=claim, action="appearance_added",
                      changes={"appearance": [None, _describe(appearance)]},
                      comment="" if accepted else "Waiting for an editor to accept it.")

@@ -6,7 +6,8 @@ from claims.matching import find_similar
 
 
 class Command(BaseCommand):
-    help = "Find already-checked claims similar to TEXT."
+    help = ("Find already-checked claims similar to TEXT: each with its score, how much it shares by words "
+            "(lexical, BM25) and by meaning (semantic, a cosine similarity), and the words it shares.")
 
     def add_arguments(self, parser):
         parser.add_argument("text")
@@ -21,4 +22,10 @@ class Command(BaseCommand):
         if not matches:
             self.stdout.write("No similar checked claims.")
         for m in matches:
-            self.stdout.write(f"{m['score']:.3f}  [{m['rating'] or 'unrated'}]  {m['claim']}  (/claims/{m['slug']}/)")
+            why = [f"words {m['lexical']:.2f}"]
+            if m["semantic"] is not None:
+                why.append(f"meaning {m['semantic']:.2f}")
+            if m["shared_words"]:
+                why.append("shared: " + ", ".join(m["shared_words"]))
+            self.stdout.write(f"{m['score']:.3f}  [{m['rating'] or 'unrated'}]  {m['claim']}  (/claims/{m['slug']}/)"
+                              f"  — {'; '.join(why)}")

@@ -1,0 +1,151 @@
+"""What a text means, as a vector: the semantic half of "already checked?".
+
+One small interface, so another model can be configured later: ``embed(texts)`` returns one
+unit-length vector of ``DIM`` floats per text (cosine similarity is then a dot product). The
+model is wordllama's 256-dimension ``l2_supercat`` weights, shipped inside the wheel: loaded once
+per process, on first use, from the installed package folder, never from the network (version
+0.4.0 would otherwise look for its tokenizer in the wrong folder and try to download it).
+
+The embeddings are English: ``applies_to(language)`` says whether a claim in that language gets
+one (the others are matched by their words only).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from claims.textnorm import normalise
+
+DIM = 256
+MODEL = "wordllama l2_supercat 256"
+_LOCK = threading.Lock()
+
+
+@cache
+def _model():
+    import wordllama
+    from wordllama import WordLlama
+
+    with _LOCK:
+        return WordLlama.load(dim=DIM, cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+
+def applies_to(language: str | None) -> bool:
+    """Whether texts in this language (a BCP 47 tag) are embedded: English only (no tag: English)."""
+    return not language or language.split("-")[0].lower() == "en"
+
+
+def embed_array(texts: list[str]) -> np.ndarray:
+    """(len(texts), DIM) float32, each row of unit length (an empty text gives a row of zeros)."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    # Case carries little meaning and the model reads "OVER" and "over" apart: texts are folded first.
+    vectors = np.asarray(_model().embed([normalise(t).lower() for t in texts], norm=False), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+def embed(texts: list[str]) -> list[list[float]]:
+    """One unit vector (DIM floats, rounded to 6 places) per text, ready for a ``real[]`` column."""
+    return np.round(embed_array(list(texts)).astype(np.float64), 6).tolist()
+
+
+def embed_one(text: str) -> list[float]:
+    return embed([text])[0]
+
+
+def for_language(texts: list[str], languages: list[str | None]) -> list[list[float] | None]:
+    """Embeddings for the texts whose language is embedded, None for the others (one model call)."""
+    wanted = [i for i, language in enumerate(languages) if applies_to(language)]
+    vectors = embed([texts[i] for i in wanted])
+    out: list[list[float] | None] = [None] * len(texts)
+    for i, vector in zip(wanted, vectors, strict=True):
+        out[i] = vector
+    return out
+
+
+def claim_text(quote: str, claim_checked: str | None) -> str:
+    """What a claim's embedding is computed from: its quote and the claim as checked."""
+    return f"{quote or ''} {claim_checked or ''}".strip()
+
+
+# --- storage: the ``embedding`` columns of claims and appearances ----------------------------------
+
+def literal(vector: list[float] | None) -> str | None:
+    """A vector as a PostgreSQL array literal (None stays NULL), for bulk statements."""
+    if vector is None:
+        return None
+    return "{" + ",".join(map(repr, vector)) + "}"
+
+
+def literals(texts: list[str], languages: list[str | None]) -> list[str | None]:
+    return [literal(v) for v in for_language(texts, languages)]
+
+
+_SET = """
+UPDATE {table} AS t SET embedding = d.embedding::real[]
+FROM unnest(%s::bigint[], %s::text[]) AS d(id, embedding) WHERE t.id = d.id
+"""  # the table is one of two names below, never input
+
+
+def _write(table: str, ids: list[int], texts: list[str], languages: list[str | None]) -> int:
+    from django.db import connection
+
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_SET.format(table=table), [ids, literals(texts, languages)])
+    return len(ids)
+
+
+def store_claims(claim_ids, *, missing_only: bool = False) -> int:
+    """Compute and store the embeddings of these claims (English ones; the others' are cleared)."""
+    from claims.models import Claim
+
+    rows = Claim.objects.filter(pk__in=list(claim_ids))
+    if missing_only:
+        rows = rows.filter(embedding__isnull=True)
+    rows = list(rows.values_list("pk", "quote", "claim_checked", "language"))
+    return _write("claims_claim", [r[0] for r in rows], [claim_text(r[1], r[2]) for r in rows],
+                  [r[3] for r in rows])
+
+
+def store_appearances(appearance_ids=None, *, claim_ids=None, missing_only: bool = False) -> int:
+    """Compute and store the embeddings of these appearances (or of every appearance of these claims)."""
+    from claims.models import Appearance
+
+    rows = Appearance.objects.all()
+    if appearance_ids is not None:
+        rows = rows.filter(pk__in=list(appearance_ids))
+    if claim_ids is not None:
+        rows = rows.filter(claim_id__in=list(claim_ids))
+    if missing_only:
+        rows = rows.filter(embedding__isnull=True)
+    rows = list(rows.values_list("pk", "quote", "language"))
+    return _write("claims_appearance", [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+
+
+_COPY_FIRST = """
+UPDATE claims_appearance AS a SET embedding = c.embedding
+FROM claims_claim c
+WHERE a.claim_id = c.id AND a."primary" AND c.id = ANY(%s) AND a.embedding IS NULL
+      AND a.quote = c.quote AND (c.claim_checked = '' OR c.claim_checked = c.quote)
+"""
+
+
+def store_first_appearances(claim_ids) -> int:
+    """The embeddings of these claims' appearances that still lack one: the claim's own copied where
+    the words are the same (an archive record's first appearance), the rest computed."""
+    from django.db import connection
+
+    ids = [int(pk) for pk in claim_ids]
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_COPY_FIRST, [ids])
+        copied = cursor.rowcount
+    return copied + store_appearances(claim_ids=ids, missing_only=True)
