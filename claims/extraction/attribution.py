@@ -47,8 +47,9 @@ from claims.extraction.lexicon import (
 # "Rep." and "Mrs." before a name, and initials ("B.", "G.K."), are one token with their full stops.
 _DOTTED = ("(?:" + "|".join(sorted(DOTTED_HONORIFICS)) + r")\.(?=[ \u00a0]+[A-Z])"
            r"|(?:[A-Z]\.){1,3}(?=[ \u00a0]*[A-Z][a-z.])")
-_TOKEN = re.compile(rf"{_DOTTED}|[^\W_](?:[\w'’\-.]*[^\W_])?|[^\w\s]")
-_CAP = rf"(?:{_DOTTED}|[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*)"
+# The look-aheads on a capital let ``re`` skip the abbreviations at every other position.
+_TOKEN = re.compile(rf"(?=[A-Z])(?:{_DOTTED})|[^\W_](?:[\w'’\-.]*[^\W_])?|[^\w\s]")
+_CAP = rf"(?=[A-ZÀ-ÖØ-ÞĀ-Ž])(?:{_DOTTED}|[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’\-]*)"
 _RUN = re.compile(
     rf"{_CAP}(?:[ \u00a0]+(?:(?:of|for|de|van|von|der|den|bin|al|el|da|di|du|le|la|del|ibn)[ \u00a0]+)?{_CAP})*")
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,7})\)")
