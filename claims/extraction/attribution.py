@@ -469,10 +469,14 @@ class Entities:
             if opening is None:
                 return None
             inner = toks[opening + 1:-1]
-            if inner and all(t.cap for t in inner if t.word) and len(inner) <= 5:
-                # "Labour's energy spokesperson, Priya Nair, said": the name between the commas
-                # speaks; the phrase before it is the role.
+            if inner and len(inner) <= 6 and (all(t.cap for t in inner if t.word) or (
+                    len(inner) >= 3 and inner[0].lower in _DETERMINERS and inner[-1].cap and inner[-2].cap)):
+                # "Labour's energy spokesperson, Priya Nair, said", "Her opponent, the businessman Conrad
+                # Vail, dismissed": the name between the commas speaks; the phrase before it is the role.
                 named = self.classify(inner, hi)
+                if named is not None and named.kind == "unknown" and any(
+                        _is_role_head(t.text) or _base(t.text) in SPOKES for t in toks[max(0, opening - 6):opening]):
+                    named.kind = "person"  # "A spokeswoman for the agency, Lena Park, said"
                 if named is not None and named.kind == "person":
                     named.role = named.role or self._role_before(toks[:opening])
                     return named

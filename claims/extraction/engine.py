@@ -217,7 +217,9 @@ class _Extractor:
         """A short quotation inside reported speech (“called his rival a “disgrace””) is a direct quote of
         the sentence's subject when that subject is named; scare quotes and labels are not."""
         seg = q.first
-        if len(q.segments) != 1 or seg.close_mark is None or not self._quoted_words(seg):
+        if len(q.segments) != 1 or seg.close_mark is None:
+            return None
+        if not (self._quoted_words(seg) or self._whole_sentence(seg)):
             return None
         speaker = self.attribute(q, previous, previous_speaker)
         if speaker is None or speaker.name is None or speaker.kind not in {"person", "org"}:
@@ -242,6 +244,11 @@ class _Extractor:
         if after is not None:
             return after.group() in _AFTER_PARTIAL_QUOTE  # “no chance” in the Senate; not the “swift” return
         return True
+
+    def _whole_sentence(self, seg: Segment) -> bool:
+        """“That is unacceptable.”: a short sentence of its own, not a fragment."""
+        inside = self.text[seg.start:seg.end].strip()
+        return len(inside) > 1 and inside[0].isupper() and inside[-1] in ".!?"
 
     def _title(self, seg: Segment) -> bool:
         """“Stop The Boats Now”, “The Road To Ruin”: a title or slogan, not a statement."""
@@ -309,6 +316,11 @@ class _Extractor:
             speaker = self._named_in_next_sentence(q.last)
             if speaker is not None:
                 return speaker  # “…” Mr. Delgado said in an interview that …
+        sentence = self.sentence_at(first.open_mark)
+        if not opens_paragraph and sentence[0] == first.open_mark and sentence[0] > para.start:
+            speaker = self._subject_of(self.sentence_at(sentence[0] - 1))
+            if speaker is not None:
+                return speaker  # Rep. Blakely pressed her on the cost. “How much more …?”
         if opens_paragraph and prev_index is not None:
             return self.speaker_by_para.get(prev_index) or self._introduced(prev_index)
         return None
@@ -334,9 +346,11 @@ class _Extractor:
         """A quote-led paragraph after one that ends by naming a person ("… was criticised by X."), or
         whose last sentence opens with one ("Mr. Harlan criticized Ms. Calloway on Wednesday.")."""
         spans = self.para_sentences.get(index) or []
-        if not spans:
-            return None
-        lo, hi = spans[-1]
+        return self._subject_of(spans[-1]) if spans else None
+
+    def _subject_of(self, sentence: tuple[int, int]) -> Speaker | None:
+        """The one person a sentence names, or the person who opens it."""
+        lo, hi = sentence
         persons = [m for m in self.entities.persons_between(lo, hi) if not self.entities.in_quote(m.start)]
         if not persons:
             return None

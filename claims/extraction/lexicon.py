@@ -25,7 +25,8 @@ SPEECH_VERBS = word_set(
 # Verbs that only introduce a quotation, never a reported clause ("described it as “…”").
 QUOTE_VERBS = word_set(
     "described describes called calls branded brands dubbed labelled labeled hailed condemned asked asks "
-    "joked quipped concluded began went urged urges blasted slammed accused "
+    "joked quipped concluded began went urged urges blasted slammed accused dismissed derided mocked ridiculed "
+    "praised criticized criticised attacked denounced decried lamented pressed "
     "saying adding arguing claiming insisting warning stating declaring noting writing")
 # Verbs a document or a set of figures can take ("Home Office figures showed …").
 DATA_VERBS = word_set(

@@ -138,6 +138,9 @@ def rank(query: str, candidates: list[tuple[object, str]]) -> list[tuple[object,
 # term here is the lexeme PostgreSQL stores (and counts in its term statistics).
 _STEMMERS: dict[str, object] = {}
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")
+# PostgreSQL's English stop words (Snowball's list) that STOP_WORDS keeps, so no BM25 term is a word
+# the term statistics never count.
+_MORE_STOP_WORDS = frozenset({"don", "now", "t", "than"})
 
 
 def _stemmer(config: str):
@@ -164,7 +167,8 @@ def bm25_terms(text: str, config: str = "english") -> list[str]:
         pieces.append(norm[cursor:])
         norm = " ".join(pieces)
     words = [w for w in _TOKEN.findall(norm.replace("'s ", " ").replace("’s ", " "))
-             if config != "english" or (w not in STOP_WORDS and w not in NEGATIONS and len(w) > 1)]
+             if config != "english" or (w not in STOP_WORDS and w not in NEGATIONS and w not in _MORE_STOP_WORDS
+                                    and len(w) > 1)]
     stemmer = _stemmer(config)
     out.extend(stemmer.stemWords(words) if stemmer is not None and words else words)
     return out
