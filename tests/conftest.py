@@ -104,3 +104,9 @@ def _offline(monkeypatch):
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", offline)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests run last: Playwright's sync API leaves an event loop running in the main thread
+    for the rest of the session, and the other tests are better off without one."""
+    items.sort(key=lambda item: "browser" in item.path.parts)

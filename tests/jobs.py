@@ -63,33 +63,37 @@ def _started() -> int:
 def run_jobs(queues: list[str] | None = None) -> int:
     """Run every job that is due, and those they defer; return how many ran. Jobs scheduled for
     later (a retry's backoff) stay queued: move ``scheduled_at`` back to run them."""
+    ours = connections["default"]
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return _run_here(queues)
-    # Playwright's sync API keeps an event loop running in this thread. Browser tests are
-    # transactional, so a thread of its own (with its own connection) sees their rows.
+        return _run_here(queues, ours)
+    # Playwright's sync API keeps an event loop running in this thread (for the rest of the session,
+    # once a browser test has run): the worker runs in a thread of its own, on this same connection,
+    # while this thread waits for it.
     outcome: list = []
 
     def run_in_thread():
+        connections["default"] = ours
         try:
-            outcome.append(_run_here(queues))
+            outcome.append(_run_here(queues, ours))
         except BaseException as error:  # re-raised in the test's thread
             outcome.append(error)
-        finally:
-            connections.close_all()
 
-    thread = threading.Thread(target=run_in_thread)
-    thread.start()
-    thread.join()
+    ours.inc_thread_sharing()
+    try:
+        thread = threading.Thread(target=run_in_thread)
+        thread.start()
+        thread.join()
+    finally:
+        ours.dec_thread_sharing()
     if isinstance(outcome[0], BaseException):
         raise outcome[0]
     return outcome[0]
 
 
-def _run_here(queues: list[str] | None) -> int:
+def _run_here(queues: list[str] | None, ours) -> int:
     before = _started()
-    ours = connections["default"]
 
     async def work():
         connections["default"] = ours
