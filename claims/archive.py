@@ -233,12 +233,15 @@ def _problem(row: dict, ratings: dict) -> str | None:
 
 _INSERT_CLAIMS = f"""
 INSERT INTO claims_claim (quote, claim_checked, speaker_id, source_id, date_said, status, slug, version, review_round,
-                          imported, original_url, created_at, updated_at, published_at, search_vector, language)
+                          imported, original_url, created_at, updated_at, published_at, search_vector, language,
+                          embedding)
 SELECT t.quote, t.checked, t.speaker, t.source, t.said, 'published', t.slug, 1, 1, true, t.url, now(), now(),
-       t.published, {vector_sql("t.doc_a", "t.doc_b", "t.doc_c", "t.config", "t.words")}, t.language
+       t.published, {vector_sql("t.doc_a", "t.doc_b", "t.doc_c", "t.config", "t.words")}, t.language,
+       t.embedding::real[]
 FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::date[], %s::text[], %s::text[],
-            %s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
-     AS t(quote, checked, speaker, source, said, slug, url, published, doc_a, doc_b, doc_c, language, config, words)
+            %s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+     AS t(quote, checked, speaker, source, said, slug, url, published, doc_a, doc_b, doc_c, language, config, words,
+          embedding)
 RETURNING id, slug
 """  # noqa: S608 - no input in the statement's text
 _INSERT_VERDICTS = """
@@ -264,7 +267,9 @@ def insert_archive_records(records: list[ArchiveRecord]) -> list[int]:
             [r.quote for r in records], [r.checked for r in records], [r.speaker.pk for r in records],
             [r.source_id for r in records], [r.said for r in records], slugs, [r.url for r in records],
             [r.published for r in records], *([d[i] for d in docs] for i in range(3)), languages,
-            [search_config(language) for language in languages], [words_config(language) for language in languages]])
+            [search_config(language) for language in languages], [words_config(language) for language in languages],
+            # What each record means (claims.embeddings), in the same statement.
+            embeddings.literals([embeddings.claim_text(r.quote, r.checked) for r in records], languages)])
         ids = dict((slug, pk) for pk, slug in cursor.fetchall())
         claim_ids = [ids[slug] for slug in slugs]
         cursor.execute(_INSERT_VERDICTS, [
@@ -279,8 +284,7 @@ def index_archive_claims(claim_ids: list[int]) -> None:
     their words counted in the search statistics."""
     add_first_appearances(claim_ids)
     add_term_stats(claim_ids)
-    # What they mean, for "already checked?" (claims.embeddings), the first appearances' copied.
-    embeddings.store_claims(claim_ids)
+    # The first appearances mean what their claims mean (claims.embeddings).
     embeddings.store_first_appearances(claim_ids)
 
 

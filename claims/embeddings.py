@@ -69,8 +69,14 @@ def for_language(texts: list[str], languages: list[str | None]) -> list[list[flo
 
 
 def claim_text(quote: str, claim_checked: str | None) -> str:
-    """What a claim's embedding is computed from: its quote and the claim as checked."""
-    return f"{quote or ''} {claim_checked or ''}".strip()
+    """What a claim's embedding is computed from: its quote and the claim as checked (once, when
+    the quote already says it word for word, as an archive record's does)."""
+    quote, checked = (quote or "").strip(), (claim_checked or "").strip()
+    if not checked or checked in quote:
+        return quote
+    if quote in checked:
+        return checked
+    return f"{quote} {checked}"
 
 
 # --- storage: the ``embedding`` columns of claims and appearances ----------------------------------
@@ -133,7 +139,7 @@ _COPY_FIRST = """
 UPDATE claims_appearance AS a SET embedding = c.embedding
 FROM claims_claim c
 WHERE a.claim_id = c.id AND a."primary" AND c.id = ANY(%s) AND a.embedding IS NULL
-      AND a.quote = c.quote AND (c.claim_checked = '' OR c.claim_checked = c.quote)
+      AND a.quote = c.quote AND strpos(c.quote, c.claim_checked) > 0
 """
 
 

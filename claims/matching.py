@@ -98,11 +98,12 @@ def clean_query(text: str) -> str:
     return _URL.sub(" ", text).replace("#", " ").replace("@", " ").strip()
 
 
-def hybrid(lexical: float, semantic: float | None, factor: float = 1.0) -> float:
+def hybrid(lexical: float, semantic: float | None, factor: float = 1.0, *, share: float | None = None) -> float:
     """The one score of "already checked?", 0..1."""
     if semantic is None:
         return max(0.0, min(1.0, lexical * factor))
-    share = settings.MATCH_SEMANTIC_SHARE
+    if share is None:
+        share = settings.MATCH_SEMANTIC_SHARE
     value = (1 - share) * min(1.0, lexical) + share * max(0.0, semantic)
     return max(0.0, min(1.0, value * factor))
 
@@ -318,7 +319,7 @@ def score_candidates(text: str, *, checked_only: bool = True, exclude_id: int | 
     self_score = bm25(weights, query_terms, stats.avgdl, k1=K1, b=B)[0] or 1.0
     scored = []
     for pk, claim in claims.items():
-        words = " ".join([claim.quote, claim.claim_checked, *said.get(pk, ())])
+        words = " ".join([embeddings.claim_text(claim.quote, claim.claim_checked), *said.get(pk, ())])
         value, shared = bm25(weights, bm25_terms(words, config), stats.avgdl, k1=K1, b=B)
         scored.append(Scored(pk, value, min(1.0, value / self_score), None, shared, words))
     if vector is not None:
@@ -362,19 +363,26 @@ def find_similar(text: str, *, limit: int = 5, checked_only: bool = True, exclud
     of the ways it was said."""
     scored, claims, language = score_candidates(text, checked_only=checked_only, exclude_id=exclude_id,
                                                 exclude_statuses=exclude_statuses, language=language)
+    return ranked(text, scored, claims, language, limit=limit)
+
+
+def ranked(text: str, scored: list[Scored], claims: dict[int, Claim], language: str, *, limit: int = 5,
+           share: float | None = None, words: bool = True) -> list[Match]:
+    """The candidates by their hybrid score (``share``: the meaning's, MATCH_SEMANTIC_SHARE unless
+    given), near misses marked down, those in the text's language first."""
     if not scored:
         return []
     cleaned = clean_query(text)
-    prelim = sorted(scored, key=lambda s: (-hybrid(s.lexical, s.semantic), s.pk))[:max(limit * 3, 15)]
+    prelim = sorted(scored, key=lambda s: (-hybrid(s.lexical, s.semantic, share=share), s.pk))[:max(limit * 3, 15)]
     config = search_config(language)
     matches = []
     for s in prelim:
         if s.bm25 <= 0 and (s.semantic is None or s.semantic <= settings.MATCH_MIN_SEMANTIC):
             continue
-        score = hybrid(s.lexical, s.semantic, near_miss(cleaned, s.text))
+        score = hybrid(s.lexical, s.semantic, near_miss(cleaned, s.text), share=share)
         matches.append(Match(claims[s.pk], score, s.lexical, s.semantic,
-                             _shared_words(cleaned, s.text, s.shared, config)))
-    # A stable sort: within each language group the best score first.
+                             _shared_words(cleaned, s.text, s.shared, config) if words else []))
+    # Within each language group the best score first.
     matches.sort(key=lambda m: (not same_language(m.claim, language), -m.score, m.claim.pk))
     return matches[:limit]
 
