@@ -296,3 +296,20 @@ def test_uk_style_without_full_stops_still_resolves():
     assert (first.speaker, first.speaker_role) == ("Alys Penrose", "Home secretary")
     assert speaker_of(claims, "fiddled") == "Tom Ashdown"
     assert speaker_of(claims, "own accord") == "Tom Ashdown"
+
+
+def test_the_statement_speaks_for_the_body_just_named():
+    text = (
+        "The Republican Governors Association issued a statement within minutes of the ruling.\n"
+        "\u201cThis decision tramples on the rights of every state,\u201d the statement said.\n"
+    )
+    c = next(c for c in direct(text) if "tramples" in c.quote)
+    assert (c.speaker, c.speaker_role) == ("Republican Governors Association", "statement")
+
+
+def test_a_quote_paragraph_after_a_sentence_with_two_people_takes_the_subject_of_its_verb():
+    text = (
+        "In a speech in Erie on Tuesday, Mr. Conrad Vail attacked Ms. Evelyn Marsh over trade.\n"
+        "\u201cShe voted for every one of these deals and now she wants your vote.\u201d\n"
+    )
+    assert speaker_of(direct(text), "every one of these deals") == "Conrad Vail"

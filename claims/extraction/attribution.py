@@ -58,6 +58,7 @@ _DETERMINERS = word_set("the a an his her their its our this that")
 _CONNECTORS = word_set("of for from at to by on")
 _PARTICLES = word_set("de van von der den bin al el da di du le la del ibn ter")
 _PASSIVE = word_set("is are was were be been being")
+_ISSUED = word_set("statement release memo letter email")  # documents that speak for the body just named
 _MAX_LOOKBACK_SENTENCES = 3
 _SUBJECT_WINDOW = 240  # characters before a verb that can hold its subject and an appositive
 
@@ -601,6 +602,10 @@ class Entities:
             run = self.parse_run(org)
             if run is not None and run.kind != "title":
                 return Speaker(run.name, None, "org")
+        if _base(np[k].text) in _ISSUED and len(np) <= k + 1:
+            org = self._recent_org(np[0].start)
+            if org is not None:
+                return Speaker(org, np[k].text, "org")  # "The committee issued a statement. “…,” the statement said."
         return Speaker(None, self.text[np[0].start:np[k].end], "data")
 
     def _speaks_for(self, before: list[Tok], name: list[Tok]) -> bool:

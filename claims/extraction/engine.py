@@ -356,11 +356,13 @@ class _Extractor:
             return None
         if len({m.name for m in persons}) == 1:
             name = persons[-1].name
-        else:
-            lead = tokenize(self.text, lo, persons[0].start)
-            if len(lead) > 3:
-                return None
+        elif len(tokenize(self.text, lo, persons[0].start)) <= 3:
             name = persons[0].name
+        else:
+            # "In a speech on Tuesday, Mr. Vail attacked Ms. Marsh.": the subject of its first verb.
+            verb = VERB_RE.search(self.text, lo, hi)
+            speaker = self.entities.subject_before(lo, verb.start()) if verb else None
+            return speaker if speaker is not None and speaker.name and speaker.kind == "person" else None
         return Speaker(name, self.entities.role_of(name), "person")
 
     def before_quote(self, lo: int, open_mark: int) -> Speaker | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claims.extraction.numbers import find_numbers
 from claims.extraction.stem import NEGATIONS, STOP_WORDS, stem
@@ -151,7 +152,17 @@ def _stemmer(config: str):
     return _STEMMERS[config]
 
 
+@lru_cache(maxsize=100_000)
+def _cached_terms(text: str, config: str) -> tuple[str, ...]:
+    return tuple(_bm25_terms(text, config))
+
+
 def bm25_terms(text: str, config: str = "english") -> list[str]:
+    """The text's terms as BM25 counts them (``_bm25_terms``), remembered for the texts seen most."""
+    return list(_cached_terms(text or "", config))
+
+
+def _bm25_terms(text: str, config: str = "english") -> list[str]:
     """The text's terms as BM25 counts them: folded, lower case, stemmed as PostgreSQL stems them in
     ``config`` ('simple': as written), stop words dropped; in English, numbers by value whatever
     their spelling ("fifty thousand" and "50,000" are both the term "50000")."""
