@@ -397,6 +397,10 @@ class Entities:
                 hi = min(hi, pos)
             found = [p for p in self.persons_between(lo, hi)
                      if not self.in_quote(p.start) and self._gender.get(p.name, wanted) == wanted]
+            if not found and back:
+                role = self._role_subject(lo, hi)
+                if role is not None:
+                    return role  # "The senator was unmoved. “…,” he said."
             if not found:
                 continue
             if back == 0:
@@ -408,6 +412,19 @@ class Entities:
                 chosen = found[0] if len(lead) <= 6 and not any(t.text == "," for t in lead) else found[-1]
             self._gender.setdefault(chosen.name, wanted)
             return self._speaker_for(chosen)
+        return None
+
+    def _role_subject(self, lo: int, hi: int) -> Speaker | None:
+        """The person behind a sentence that opens with a role ("The senator was unmoved.")."""
+        toks = tokenize(self.text, lo, min(hi, lo + 60))
+        if len(toks) < 2 or toks[0].lower not in {"the", "a"}:
+            return None
+        for k in range(1, min(4, len(toks))):
+            if toks[k].cap or not toks[k].word:
+                return None
+            if _base(toks[k].text) in ROLE_HEADS:
+                speaker = self.resolve_role(self.text[toks[1].start:toks[k].end], lo)
+                return speaker if speaker.name else None
         return None
 
     def persons_between(self, lo: int, hi: int) -> list[Mention]:

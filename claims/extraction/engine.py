@@ -378,7 +378,8 @@ class _Extractor:
                 return speaker
             if v.group().lower().endswith("ing"):
                 # 'Senator Lopez defended her record on Tuesday, saying “…”': the sentence's subject.
-                speaker = self.entities.subject_after(lo, v.start())
+                speaker = self._subject_of((self.sentence_at(v.start())[0], v.start()))
+                speaker = speaker or self.entities.subject_after(lo, v.start())
                 if speaker is not None and speaker.name:
                     return speaker
             tail = text[v.end():open_mark]

@@ -28,7 +28,7 @@ QUOTE_VERBS = word_set(
     "joked quipped concluded began went urged urges blasted slammed accused dismissed derided mocked ridiculed "
     "praised criticized criticised attacked denounced decried lamented pressed "
     "saying adding arguing claiming insisting warning stating declaring noting writing calling describing "
-    "branding dubbing labelling labeling urging accusing")
+    "branding dubbing labelling labeling urging accusing telling")
 # Verbs a document or a set of figures can take ("Home Office figures showed …").
 DATA_VERBS = word_set(
     "show shows showed shown found finds find revealed reveals suggest suggests suggested indicate indicates "
