@@ -45,7 +45,7 @@ from claims.textnorm import query_text
 CANDIDATES = 100
 # How many claims sharing rare words are scored in SQL, and how many of the best go on to Python.
 LEXICAL_POOL = 4000
-LEXICAL_KEEP = 150
+LEXICAL_KEEP = 120
 # How many nearest meanings are asked of the HNSW index (claims, and appearances).
 SEMANTIC_KEEP = 40
 # How many of the best by words are compared by meaning when the server has no pgvector.
@@ -57,6 +57,8 @@ K1, B = 1.2, 0.75
 # and their average length in distinct words of the quote and claim as checked, times 100.
 STATS_CLAIMS, STATS_LENGTH = " claims", " length"
 DEFAULT_AVGDL = 12.0
+# The word score from which a near miss (other figures, a negation, "rose" for "fell") is marked down.
+NEAR_MISS_FROM = 0.5
 
 _URL = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*|\S+\.(?:com|org|net|co|ly)/\S*", re.I)
 _TWEET_TAIL = re.compile(r"\s*[—–-]\s*[^—–]{0,80}\(@\w+\)\s*\w+ \d{1,2}, \d{4}\s*$")
@@ -100,12 +102,22 @@ def clean_query(text: str) -> str:
 
 def hybrid(lexical: float, semantic: float | None, factor: float = 1.0, *, share: float | None = None) -> float:
     """The one score of "already checked?", 0..1."""
+    # A near miss is the same words saying another thing: only texts sharing most of their words
+    # are marked down (a post quoting other figures beside the claim is not a near miss).
+    if lexical < NEAR_MISS_FROM:
+        factor = 1.0
     if semantic is None:
         return max(0.0, min(1.0, lexical * factor))
     if share is None:
         share = settings.MATCH_SEMANTIC_SHARE
     value = (1 - share) * min(1.0, lexical) + share * max(0.0, semantic)
     return max(0.0, min(1.0, value * factor))
+
+
+def order_key(score: float, pk: int) -> tuple[float, int]:
+    """Best first; among scores equal to two decimals (the same claim checked twice, say) the
+    earlier check first."""
+    return (-round(score, 2), pk)
 
 
 # --- term statistics ------------------------------------------------------------------------------
@@ -170,31 +182,33 @@ def _filtered(base, checked_only: bool, exclude_statuses, exclude_id):
     return base
 
 
-def _rare_word_candidates(base, terms: list[tuple[str, int | None]], stats: Stats, config: str) -> list[int]:
-    """Claims sharing the rarest words (as many as keep the rows read under ``LEXICAL_POOL``), the
-    best ``LEXICAL_KEEP`` by their IDF-weighted overlap with the text, divided by their length as
-    BM25 divides it: BM25 with every frequency taken as one, in one SQL statement."""
+def _rare_words(terms: list[tuple[str, int | None]]) -> list[str]:
+    """The rarest words, as many as keep the claims that use them under ``LEXICAL_POOL``."""
     chosen, total = [], 0
     for lex, ndoc in terms:
         if ndoc is not None and (ndoc > OR_LIMIT or (chosen and total + ndoc > LEXICAL_POOL)):
             break
         chosen.append(lex)
         total += ndoc or 0
+    return chosen
+
+
+def _rare_word_candidates(base, chosen: list[str], stats: Stats, config: str) -> list[int]:
+    """Claims sharing the rarest words, the best ``LEXICAL_KEEP`` by their IDF-weighted overlap with
+    the text divided by their length as BM25 divides it (BM25 with every frequency taken as one),
+    in one SQL statement."""
     if not chosen:
         return []
     query = SearchQuery(" | ".join(_quote(lex) for lex in chosen), search_type="raw", config=config)
-    ids = list(base.filter(search_vector=query).values_list("pk", flat=True)[:LEXICAL_POOL * 2])
-    if len(ids) <= LEXICAL_KEEP:
-        return ids
     parts, params = [], []
     for lex in chosen:
-        parts.append("CASE WHEN search_vector @@ %s::tsquery THEN %s ELSE 0 END")
+        parts.append("CASE WHEN claims_claim.search_vector @@ %s::tsquery THEN %s ELSE 0 END")
         params += [_quote(lex), stats.idf(lex)]
-    sql = (f"SELECT id FROM claims_claim WHERE id = ANY(%s) ORDER BY ({' + '.join(parts)}) "  # noqa: S608
-           f"/ ({1 - B} + {B} * length(search_vector) / %s) DESC, id LIMIT %s")  # lengths with the speaker's words
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ids, *params, stats.avgdl + 2, LEXICAL_KEEP])
-        return [row[0] for row in cursor.fetchall()]
+    # The length counts the speaker's words too.
+    overlap = RawSQL(f"({' + '.join(parts)}) / ({1 - B} + {B} * length(claims_claim.search_vector) / %s)",  # noqa: S611
+                     [*params, stats.avgdl + 2])
+    return list(base.filter(search_vector=query).annotate(overlap=overlap).order_by("-overlap", "pk")
+                .values_list("pk", flat=True)[:LEXICAL_KEEP])
 
 
 def _several_word_candidates(base, terms: list[tuple[str, int | None]], config: str) -> list[int]:
@@ -205,7 +219,7 @@ def _several_word_candidates(base, terms: list[tuple[str, int | None]], config: 
         if len(lexemes) < k:
             continue
         query = SearchQuery(" & ".join(_quote(lex) for lex in lexemes[:k]), search_type="raw", config=config)
-        found.extend(base.filter(search_vector=query).values_list("pk", flat=True)[:CANDIDATES])
+        found.extend(base.filter(search_vector=query).values_list("pk", flat=True)[:CANDIDATES // 2])
         if len(found) >= CANDIDATES // 4:
             break
     return found
@@ -298,8 +312,10 @@ def score_candidates(text: str, *, checked_only: bool = True, exclude_id: int | 
     if not terms and vector is None:
         return [], {}, language
     base = _filtered(Claim.objects.all(), checked_only, exclude_statuses, exclude_id)
-    ids = list(dict.fromkeys([*_rare_word_candidates(base, terms, stats, config),
-                              *_several_word_candidates(base, terms, config)])) if terms else []
+    chosen = _rare_words(terms)
+    ids = _rare_word_candidates(base, chosen, stats, config)
+    if len(chosen) < min(3, len(terms)):  # only common words left: ask for several at once
+        ids = list(dict.fromkeys([*ids, *_several_word_candidates(base, terms, config)]))
     nearest: list[int] = []
     if vector is not None and has_pgvector():
         nearest = _nearest_candidates(base, vector)
@@ -373,7 +389,8 @@ def ranked(text: str, scored: list[Scored], claims: dict[int, Claim], language: 
     if not scored:
         return []
     cleaned = clean_query(text)
-    prelim = sorted(scored, key=lambda s: (-hybrid(s.lexical, s.semantic, share=share), s.pk))[:max(limit * 3, 15)]
+    prelim = sorted(scored, key=lambda s: order_key(hybrid(s.lexical, s.semantic, share=share), s.pk))
+    prelim = prelim[:max(limit * 3, 15)]
     config = search_config(language)
     matches = []
     for s in prelim:
@@ -383,7 +400,7 @@ def ranked(text: str, scored: list[Scored], claims: dict[int, Claim], language: 
         matches.append(Match(claims[s.pk], score, s.lexical, s.semantic,
                              _shared_words(cleaned, s.text, s.shared, config) if words else []))
     # Within each language group the best score first.
-    matches.sort(key=lambda m: (not same_language(m.claim, language), -m.score, m.claim.pk))
+    matches.sort(key=lambda m: (not same_language(m.claim, language), *order_key(m.score, m.claim.pk)))
     return matches[:limit]
 
 
