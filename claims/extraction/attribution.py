@@ -6,6 +6,11 @@ the full name behind a short reference ("Mr Jarvis" → "Dan Jarvis"), the perso
 most likely means ("He said" after a sentence that names Chris Philp), and the person behind
 a role ("the minister"). ``subject_before``/``subject_after`` turn the noun phrase next to a
 reporting verb into a ``Speaker``.
+
+US forms read the same way: "Rep." and "Lt. Gov." are honorifics that give the role
+("Representative", "Lieutenant Governor"), initials stay in the name ("Lawrence B. Cummings"),
+and party–state labels ("(D-N.Y.)", ", R-Texas,"), datelines ("WASHINGTON (AP) —") and a
+transcript's speaker labels are masked, so they never become a name or an organisation.
 """
 
 from __future__ import annotations

@@ -3,6 +3,12 @@
 One pass builds the article's structure (paragraphs, sentences, quotations, names, numbers);
 a second walks the quotations and then the remaining sentences. Every offset refers to the
 text exactly as given.
+
+A quotation's speaker is looked for, in order: before it in its sentence ("X said: “…”",
+"called him a “disgrace”"), right after it ("…,” Mr. Podesta said in an interview."), in the
+sentence after a quote with no cue of its own, in the sentence or paragraph before, and in the
+quote before it. The turns of an interview transcript ("WALLACE: …") are quotations without
+quote marks.
 """
 
 from __future__ import annotations
@@ -189,7 +195,7 @@ class _Extractor:
                 continue  # a label, subheading or title in quote marks, not a claim
             for seg in q.segments:
                 self.quote_spans.append((seg.open_mark, seg.close_mark + 1 if seg.close_mark is not None else seg.end))
-                for lo, hi in self.split_quote(seg):
+                for lo, hi in self.split_span(seg.start, seg.end):
                     self.add(lo, hi, "direct", speaker)
             if speaker is not None:
                 self.speaker_by_para[q.last.para] = speaker
@@ -264,9 +270,6 @@ class _Extractor:
             return False
         between = self.text[a.last.close_mark + 1:b.first.open_mark]
         return len(between) < 80 and not _SENTENCE_MARK.search(between) and bool(VERB_RE.search(between))
-
-    def split_quote(self, seg: Segment) -> list[tuple[int, int]]:
-        return self.split_span(seg.start, seg.end)
 
     def split_span(self, lo: int, hi: int) -> list[tuple[int, int]]:
         lo, hi = _trim(self.text, lo, hi, " \t\u00a0\r\n,")
