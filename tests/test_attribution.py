@@ -329,3 +329,23 @@ def test_a_participle_quote_belongs_to_the_person_who_opens_the_sentence():
     text = ("Republican nominee Grant Holloway declined to commit on Sunday, telling the host that he "
             "would \u201clook at it at the time.\u201d\n")
     assert speaker_of(direct(text), "look at it") == "Grant Holloway"
+
+
+def test_role_words_between_said_and_the_name_and_a_role_named_by_party():
+    text = (
+        "Republican nominee Victor Lamb and Democratic nominee Rhoda Finch campaigned in Ohio.\n"
+        "\u201cWe are going to win this state by a lot,\u201d said Lamb campaign manager Kay Morrow.\n"
+        "\u201cShe has no plan for the economy at all,\u201d the Republican nominee said.\n"
+        "\u201cHe is unfit to hold any office,\u201d Finch\u2019s campaign said in a statement.\n"
+    )
+    claims = direct(text)
+    morrow = next(c for c in claims if "win this state" in c.quote)
+    assert (morrow.speaker, morrow.speaker_role) == ("Kay Morrow", "Lamb campaign manager")
+    assert speaker_of(claims, "no plan for the economy") == "Victor Lamb"
+    assert speaker_of(claims, "unfit to hold") == "Finch campaign"
+
+
+def test_a_programme_s_name_in_quote_marks_is_not_a_quote():
+    text = ("Kay Morrow told CBS\u2019s \u201cFace the Nation\u201d on Sunday that the polls were wrong, "
+            "and repeated it on \u201cMeet the Press.\u201d\n")
+    assert direct(text) == []

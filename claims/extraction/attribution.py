@@ -452,7 +452,8 @@ class Entities:
 
     def resolve_role(self, phrase: str, pos: int) -> Speaker:
         """"the minister" → the last person before ``pos`` whose role contains those words."""
-        words = [w for w in phrase.lower().split() if w not in _DETERMINERS]
+        # A party is dropped from the roles kept, so "the Republican nominee" is looked for as "nominee".
+        words = [w for w in phrase.lower().split() if w not in _DETERMINERS and w not in PARTIES]
         i = bisect_left(self._person_starts, pos)
         seen = set()
         for mention in reversed(self.persons[max(0, i - 40):i]):
@@ -545,8 +546,9 @@ class Entities:
                 break
             if tok.lower in NP_STOP and not (not np and tok.lower in PRONOUNS):
                 break
-            if np and not tok.cap and np[-1].cap and tok.lower not in _CONNECTORS and _base(np[-1].text) not in SPOKES:
-                break  # "said Mr Jarvis yesterday"
+            if np and not tok.cap and np[-1].cap and tok.lower not in _CONNECTORS and _base(np[-1].text) not in SPOKES \
+                    and not self._role_words_before_name(toks, k):
+                break  # "said Mr Jarvis yesterday"; not "said Trump campaign manager Kellyanne Morrow"
             np.append(tok)
             if len(np) == 1 and tok.lower in PRONOUNS:
                 break
@@ -568,6 +570,17 @@ class Entities:
                 if role:
                     speaker.role = role
         return speaker
+
+    @staticmethod
+    def _role_words_before_name(toks: list[Tok], k: int) -> bool:
+        """Do lower-case role words start at ``k`` and lead to a name ("campaign manager Kellyanne Morrow")?"""
+        for tok in toks[k:k + 4]:
+            if tok.cap:
+                return tok is not toks[k]
+            low = _base(tok.text)
+            if not tok.word or not (low in ROLE_HEADS or low in INSTITUTIONS or low in TITLE_WORDS or low in SPOKES):
+                return False
+        return False
 
     def classify(self, np: list[Tok], pos: int) -> Speaker | None:
         """The speaker that the noun phrase next to a reporting verb names, or None when it names none."""
@@ -686,8 +699,11 @@ class Entities:
         if run is not None and run.kind == "org":
             return Speaker(run.name, None, "org")  # "the Labour party"
         if run is not None and org_toks[-1] is np[-2]:
-            # "the Calloway campaign", "the Trump administration": the body is named after a person.
-            return Speaker(f"{self.text[org_toks[0].start:org_toks[-1].end]} {np[-1].text}", None, "org")
+            # "the Calloway campaign", "Clinton's campaign": the body is named after a person.
+            owner = self.text[org_toks[0].start:org_toks[-1].end]
+            if _possessive(owner):
+                owner = owner[:-2]
+            return Speaker(f"{owner} {np[-1].text}", None, "org")
         if run is not None and run.kind != "person":
             return Speaker(run.name, None, "org")
         return self.resolve_institution(head, self.text[np[0].start:np[-1].end], pos)

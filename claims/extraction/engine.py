@@ -55,6 +55,8 @@ _SENTENCE_MARK = re.compile(r"[.!?]")
 _THAT_FOLLOWS = re.compile(r"\s+that\b")
 _CLAUSE_TRAIL = ".!?…;:, \t\u00a0\r\n"
 _WORDS = re.compile(r"[^\W_][\w'’-]*")
+_TITLE_SMALL_WORDS = word_set("of the a an and in on for to at by or with from")
+_BEFORE_A_TITLE = word_set("on in told to the of at watched wrote titled entitled")
 # Words that can follow a short quotation that ends a phrase of its own ("a “disgrace” at a rally").
 _AFTER_PARTIAL_QUOTE = word_set("in on at to for of from by with and but or as after before because if since "
                                 "when while unless until during over than that which who")
@@ -191,8 +193,10 @@ class _Extractor:
                 continue
             speaker = self.attribute(q, previous, speakers[i - 1] if i else None)
             speakers.append(speaker)
-            if speaker is None and len(q.segments) == 1 and (not para.prose or self._title(q.first)):
-                continue  # a label, subheading or title in quote marks, not a claim
+            if len(q.segments) == 1 and ((self._title(q.first) and speaker is None) or self._work(q.first)):
+                continue  # a title in quote marks ("told CNN's “State of the Union”"), not a claim
+            if speaker is None and len(q.segments) == 1 and not para.prose:
+                continue  # a label or subheading in quote marks
             for seg in q.segments:
                 self.quote_spans.append((seg.open_mark, seg.close_mark + 1 if seg.close_mark is not None else seg.end))
                 for lo, hi in self.split_span(seg.start, seg.end):
@@ -223,7 +227,7 @@ class _Extractor:
         """A short quotation inside reported speech (“called his rival a “disgrace””) is a direct quote of
         the sentence's subject when that subject is named; scare quotes and labels are not."""
         seg = q.first
-        if len(q.segments) != 1 or seg.close_mark is None:
+        if len(q.segments) != 1 or seg.close_mark is None or self._work(seg):
             return None
         if not (self._quoted_words(seg) or self._whole_sentence(seg)):
             return None
@@ -256,11 +260,19 @@ class _Extractor:
         inside = self.text[seg.start:seg.end].strip()
         return len(inside) > 1 and inside[0].isupper() and inside[-1] in ".!?"
 
-    def _title(self, seg: Segment) -> bool:
-        """“Stop The Boats Now”, “The Road To Ruin”: a title or slogan, not a statement."""
+    def _work(self, seg: Segment) -> bool:
+        """Is the quote a programme's or a book's name ("told CBS's “Face the Nation”", "on “Meet the Press.”")?"""
+        before = tokenize(self.text, max(0, seg.open_mark - 30), seg.open_mark)
+        return (bool(before) and (before[-1].text.endswith(("’s", "'s")) or before[-1].lower in _BEFORE_A_TITLE)
+                and self._title(seg, stop=True))
+
+    def _title(self, seg: Segment, *, stop: bool = False) -> bool:
+        """“Stop The Boats Now”, “The Road To Ruin”: a title or slogan, not a statement (with ``stop``,
+        even with a full stop inside the closing mark, US style: “Meet the Press.”)."""
         words = _WORDS.findall(self.text, seg.start, seg.end)
-        if len(words) > 8 or self.text[seg.start:seg.end].rstrip(" ,")[-1:] in ".!?":
+        if len(words) > 8 or (not stop and self.text[seg.start:seg.end].rstrip(" ,")[-1:] in ".!?"):
             return False
+        words = [w for w in words if w not in _TITLE_SMALL_WORDS] or words  # “State of the Union”
         capitals = sum(1 for w in words if w[0].isupper())
         return capitals * 10 >= len(words) * 6
 

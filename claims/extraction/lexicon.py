@@ -89,7 +89,8 @@ ROLE_HEADS = word_set(
     "counterpart envoy diplomat negotiator strategist pollster commentator presenter host captain owner partner "
     "fellow academic treasurer secretary-general director-general vice-president aide source insider "
     "superintendent inspector constable commander officer coroner prosecutor chairs economist councillor "
-    "professor cllr councilman councilwoman alderman assemblyman assemblywoman sheriff")
+    "professor cllr councilman councilwoman alderman assemblyman assemblywoman sheriff nominee challenger "
+    "incumbent opponent rival front-runner frontrunner hopeful contender")
 # Heads that speak for an organisation rather than being a named person ("a Home Office spokesperson").
 SPOKES = word_set(
     "spokesperson spokesman spokeswoman spokespeople source sources official officials insider insiders aide "
