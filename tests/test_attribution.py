@@ -349,3 +349,14 @@ def test_a_programme_s_name_in_quote_marks_is_not_a_quote():
     text = ("Kay Morrow told CBS\u2019s \u201cFace the Nation\u201d on Sunday that the polls were wrong, "
             "and repeated it on \u201cMeet the Press.\u201d\n")
     assert direct(text) == []
+
+
+def test_he_and_she_follow_common_first_names_when_no_honorific_says():
+    text = (
+        "Karen Whitlow met Derek Ames at the statehouse on Monday to discuss the budget.\n"
+        "\u201cWe are $300 million short and nobody wants to say so,\u201d she said.\n"
+        "\u201cThe shortfall is half that, and it will close by spring,\u201d he said.\n"
+    )
+    claims = direct(text)
+    assert speaker_of(claims, "$300 million short") == "Karen Whitlow"
+    assert speaker_of(claims, "half that") == "Derek Ames"

@@ -27,11 +27,13 @@ from claims.extraction.lexicon import (
     DATELINE,
     DOTTED_HONORIFICS,
     FEMALE,
+    FEMALE_NAMES,
     GROUPS,
     HONORIFICS,
     INSTITUTIONS,
     KEEP_HONORIFICS,
     MALE,
+    MALE_NAMES,
     NOT_SPEAKER_LABELS,
     NP_STOP,
     ORG_WORDS,
@@ -219,9 +221,10 @@ class Entities:
             if len(parts) > 2:
                 # "Mohammed Shia Al-Sudani" is also "Mr Al-Sudani"; "Sir Keir Starmer" also "Sir Keir".
                 self._surnames.setdefault(parts[-2].lower() + " " + parts[-1].lower(), []).append((run.start, name))
-        if run.honorific in MALE:
+        first = name.split()[0].lower()
+        if run.honorific in MALE or (run.honorific is None and first in MALE_NAMES):
             self._gender.setdefault(name, "m")
-        elif run.honorific in FEMALE:
+        elif run.honorific in FEMALE or (run.honorific is None and first in FEMALE_NAMES):
             self._gender.setdefault(name, "f")
 
     def _parse_runs(self, toks: list[Tok]) -> list[_Run]:

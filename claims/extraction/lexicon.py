@@ -45,6 +45,25 @@ VERB_RE = re.compile(
     "(?=[" + "".join(sorted({v[0] for v in ALL_VERBS})) + r"])(?<![\w'’-])" + trie_pattern(ALL_VERBS) + r"\b")
 
 PRONOUNS = word_set("he she they it")
+# Common first names, for "he" and "she" when no "Mr" or "Ms" says which (AP style uses surnames alone).
+MALE_NAMES = word_set(
+    "aaron adam alan albert alex alexander andrew anthony arthur barack ben benjamin bernie bill bob brandon brian "
+    "bruce carl charles chris christopher chuck colin craig dan daniel david dennis derek donald doug douglas ed "
+    "edward eric frank fred gary george gerald gordon graham greg gregory harry henry ian jack jacob james jason "
+    "jeb jeff jeffrey jeremy jerry jim jimmy joe joel john jon jonathan jose joseph josh joshua keith ken kenneth "
+    "kevin larry lawrence lee lindsey luis marco mark martin matt matthew michael mike mitch mitt nathan neil "
+    "nick nicholas nigel oliver owen patrick paul peter phil philip ralph ray richard rick rob robert roger ron "
+    "ronald rory roy russell ryan sam samuel scott sean simon stephen steve steven stuart ted terry thomas tim "
+    "timothy todd tom tony victor vincent wayne william keir rishi boris ed ted tim wade walter")
+FEMALE_NAMES = word_set(
+    "abigail alice alison amanda amy andrea angela ann anna anne barbara betsy betty carly carol caroline "
+    "catherine charlotte cheryl christine claire debbie deborah diana diane donna dorothy elizabeth ellen emily "
+    "emma eve evelyn fiona grace hannah harriet heather helen hillary jacqueline jane janet jennifer jessica jill "
+    "joan joanna joanne judith judy julia julie karen kate katherine kathleen kathy kay kelly kellyanne kemi "
+    "kirsten kristi laura lauren linda lisa liz lucy lynn margaret maria marie marsha martha mary megan melania "
+    "melissa michelle nancy natalie nicola nikki nina olivia pam pamela patricia paula penny priti rachel rebecca "
+    "rita rose ruth sally samantha sandra sarah sharon shirley sophie stephanie sue susan suzanne theresa tulsi "
+    "valerie victoria virginia wendy yvette yvonne")
 MALE = word_set("mr sir lord king prince he him his")
 FEMALE = word_set("mrs ms miss dame lady baroness queen princess she her")
 
