@@ -360,3 +360,11 @@ def test_he_and_she_follow_common_first_names_when_no_honorific_says():
     claims = direct(text)
     assert speaker_of(claims, "$300 million short") == "Karen Whitlow"
     assert speaker_of(claims, "half that") == "Derek Ames"
+
+
+def test_a_name_suffix_stays_in_the_name_and_the_surname_still_resolves():
+    text = (
+        "Rep. Frank Dellamore Jr. of New Jersey, the panel's top Democrat, doubted the order was legal.\n"
+        "\u201cAn executive order will be tied up in the courts for years,\u201d Mr. Dellamore said.\n"
+    )
+    assert speaker_of(direct(text), "tied up in the courts") == "Frank Dellamore Jr."

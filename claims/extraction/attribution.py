@@ -52,7 +52,7 @@ from claims.extraction.lexicon import (
 )
 
 # "Rep." and "Mrs." before a name, and initials ("B.", "G.K."), are one token with their full stops.
-_DOTTED = ("(?:" + "|".join(sorted(DOTTED_HONORIFICS)) + r")\.(?=[ \u00a0]+[A-Z])"
+_DOTTED = ("(?:" + "|".join(sorted(DOTTED_HONORIFICS)) + r")\.(?=[ \u00a0]+[A-Z])|[JS]r\.(?=[\s,)])"
            r"|(?:[A-Z]\.){1,3}(?=[ \u00a0]*[A-Z][a-z.])")
 # The look-aheads on a capital let ``re`` skip the abbreviations at every other position.
 _TOKEN = re.compile(rf"(?=[A-Z])(?:{_DOTTED})|[^\W_](?:[\w'’\-.]*[^\W_])?|[^\w\s]")
@@ -65,6 +65,7 @@ _DETERMINERS = word_set("the a an his her their its our this that")
 _CONNECTORS = word_set("of for from at to by on")
 _PARTICLES = word_set("de van von der den bin al el da di du le la del ibn ter")
 _PASSIVE = word_set("is are was were be been being")
+_SUFFIXES = word_set("jr sr ii iii iv")
 _ISSUED = word_set("statement release memo letter email")  # documents that speak for the body just named
 _MAX_LOOKBACK_SENTENCES = 3
 _SUBJECT_WINDOW = 240  # characters before a verb that can hold its subject and an appositive
@@ -216,6 +217,8 @@ class Entities:
         self.persons.append(Mention(run.start, run.end, name, "person", run.title))
         if not run.single:
             parts = name.split()
+            if len(parts) > 2 and _base(parts[-1]) in _SUFFIXES:
+                parts = parts[:-1]  # "Frank Pallone Jr." is "Mr. Pallone"
             self._surnames.setdefault(parts[-1].lower(), []).append((run.start, name))
             self._firstnames.setdefault(parts[0].lower(), []).append((run.start, name))
             if len(parts) > 2:
