@@ -258,7 +258,9 @@ class _Extractor:
     def _whole_sentence(self, seg: Segment) -> bool:
         """“That is unacceptable.”: a short sentence of its own, not a fragment."""
         inside = self.text[seg.start:seg.end].strip()
-        return len(inside) > 1 and inside[0].isupper() and inside[-1] in ".!?"
+        before = self.text[max(0, seg.open_mark - 20):seg.open_mark].rstrip()
+        opens = self.sentence_at(seg.open_mark)[0] == seg.open_mark or before[-1:] == ":"
+        return opens and len(inside) > 1 and inside[0].isupper() and inside[-1] in ".!?"
 
     def _work(self, seg: Segment) -> bool:
         """Is the quote a programme's or a book's name ("told CBS's “Face the Nation”", "on “Meet the Press.”")?"""
