@@ -45,9 +45,9 @@ from claims.textnorm import query_text
 CANDIDATES = 100
 # How many claims sharing rare words are scored in SQL, and how many of the best go on to Python.
 LEXICAL_POOL = 4000
-LEXICAL_KEEP = 120
+LEXICAL_KEEP = 80
 # How many nearest meanings are asked of the HNSW index (claims, and appearances).
-SEMANTIC_KEEP = 40
+SEMANTIC_KEEP = 30
 # How many of the best by words are compared by meaning when the server has no pgvector.
 RERANK = 60
 # A word used by more claims than this is too common to search for on its own.
@@ -215,12 +215,12 @@ def _several_word_candidates(base, terms: list[tuple[str, int | None]], config: 
     """Claims sharing several of the rarest words at once, however common each is."""
     lexemes = [lex for lex, _ in terms]
     found: list[int] = []
-    for k in (4, 3, 2):
+    for k in (3, 2):
         if len(lexemes) < k:
             continue
         query = SearchQuery(" & ".join(_quote(lex) for lex in lexemes[:k]), search_type="raw", config=config)
-        found.extend(base.filter(search_vector=query).values_list("pk", flat=True)[:CANDIDATES // 2])
-        if len(found) >= CANDIDATES // 4:
+        found.extend(base.filter(search_vector=query).values_list("pk", flat=True)[:CANDIDATES // 3])
+        if found:
             break
     return found
 
@@ -263,6 +263,13 @@ def _nearest_candidates(base, vector: np.ndarray) -> list[int]:
 
 # --- scoring --------------------------------------------------------------------------------------
 
+@dataclass(slots=True)
+class Candidate:
+    quote: str
+    claim_checked: str
+    language: str
+
+
 @dataclass
 class Scored:
     """One candidate's figures before they are combined (``hybrid``)."""
@@ -295,9 +302,9 @@ def _cosines(vector: np.ndarray, rows: list[tuple[int, list[float] | None]]) -> 
 
 def score_candidates(text: str, *, checked_only: bool = True, exclude_id: int | None = None,
                      exclude_statuses: tuple[str, ...] = ("merged",), language: str | None = None
-                     ) -> tuple[list[Scored], dict[int, Claim], str]:
+                     ) -> tuple[list[Scored], dict[int, Candidate], str]:
     """Every candidate for ``text`` with its BM25, normalised lexical and semantic figures (not yet
-    sorted), the claims by id, and the text's language."""
+    sorted), the candidates' words and language by id, and the text's language."""
     from claims.models import Appearance
 
     text = clean_query(text)
@@ -322,10 +329,9 @@ def score_candidates(text: str, *, checked_only: bool = True, exclude_id: int | 
     ids = list(dict.fromkeys([*ids, *nearest]))
     if not ids:
         return [], {}, language
-    claims = {c.pk: c for c in Claim.objects.filter(pk__in=ids).select_related("speaker", "verdict__rating")
-              .only("pk", "slug", "quote", "claim_checked", "status", "imported", "original_url", "published_at",
-                    "language", "speaker__name", "speaker__slug", "verdict__rating__label", "verdict__rating__slug",
-                    "verdict__rating__colour", "verdict__conclusion")}
+    # Only what scoring needs: the claims themselves are loaded for the few that are shown (``ranked``).
+    claims = {pk: Candidate(quote, checked, lang) for pk, quote, checked, lang in
+              Claim.objects.filter(pk__in=ids).values_list("pk", "quote", "claim_checked", "language")}
     said: dict[int, list[str]] = {}
     for claim_id, quote in Appearance.objects.filter(claim_id__in=list(claims), primary=False).values_list(
             "claim_id", "quote"):
@@ -382,7 +388,7 @@ def find_similar(text: str, *, limit: int = 5, checked_only: bool = True, exclud
     return ranked(text, scored, claims, language, limit=limit)
 
 
-def ranked(text: str, scored: list[Scored], claims: dict[int, Claim], language: str, *, limit: int = 5,
+def ranked(text: str, scored: list[Scored], candidates: dict[int, Candidate], language: str, *, limit: int = 5,
            share: float | None = None, words: bool = True) -> list[Match]:
     """The candidates by their hybrid score (``share``: the meaning's, MATCH_SEMANTIC_SHARE unless
     given), near misses marked down, those in the text's language first."""
@@ -392,8 +398,15 @@ def ranked(text: str, scored: list[Scored], claims: dict[int, Claim], language: 
     prelim = sorted(scored, key=lambda s: order_key(hybrid(s.lexical, s.semantic, share=share), s.pk))
     prelim = prelim[:max(limit * 3, 15)]
     config = search_config(language)
+    claims = {c.pk: c for c in Claim.objects.filter(pk__in=[s.pk for s in prelim])
+              .select_related("speaker", "verdict__rating")
+              .only("pk", "slug", "quote", "claim_checked", "status", "imported", "original_url", "published_at",
+                    "language", "speaker__name", "speaker__slug", "verdict__rating__label", "verdict__rating__slug",
+                    "verdict__rating__colour", "verdict__conclusion")}
     matches = []
     for s in prelim:
+        if s.pk not in claims:  # deleted since
+            continue
         if s.bm25 <= 0 and (s.semantic is None or s.semantic <= settings.MATCH_MIN_SEMANTIC):
             continue
         score = hybrid(s.lexical, s.semantic, near_miss(cleaned, s.text), share=share)
