@@ -409,7 +409,8 @@ def ranked(text: str, scored: list[Scored], candidates: dict[int, Candidate], la
             continue
         if s.bm25 <= 0 and (s.semantic is None or s.semantic <= settings.MATCH_MIN_SEMANTIC):
             continue
-        score = hybrid(s.lexical, s.semantic, near_miss(cleaned, s.text), share=share)
+        # Two decimals: the order does not tell finer differences apart (``order_key``).
+        score = round(hybrid(s.lexical, s.semantic, near_miss(cleaned, s.text), share=share), 2)
         matches.append(Match(claims[s.pk], score, s.lexical, s.semantic,
                              _shared_words(cleaned, s.text, s.shared, config) if words else []))
     # Within each language group the best score first.

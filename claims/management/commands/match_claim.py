@@ -27,5 +27,5 @@ class Command(BaseCommand):
                 why.append(f"meaning {m['semantic']:.2f}")
             if m["shared_words"]:
                 why.append("shared: " + ", ".join(m["shared_words"]))
-            self.stdout.write(f"{m['score']:.3f}  [{m['rating'] or 'unrated'}]  {m['claim']}  (/claims/{m['slug']}/)"
+            self.stdout.write(f"{m['score']:.2f}  [{m['rating'] or 'unrated'}]  {m['claim']}  (/claims/{m['slug']}/)"
                               f"  — {'; '.join(why)}")
