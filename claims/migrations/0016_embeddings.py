@@ -6,7 +6,7 @@ meanings; on a server without it matching re-ranks its word-based candidates exa
 """
 
 import django.contrib.postgres.fields
-from django.db import migrations, models
+from django.db import DatabaseError, migrations, models, transaction
 
 TABLES = ("claims_claim", "claims_appearance")
 
@@ -16,7 +16,11 @@ def index_where_pgvector(apps, schema_editor):
         cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
         if cursor.fetchone() is None:
             return
-        cursor.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        try:
+            with transaction.atomic(using=schema_editor.connection.alias):
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        except DatabaseError:  # available but not ours to create: matching re-ranks exactly instead
+            return
         # A sparser graph than the default (m 8, ef_construction 32) keeps each insert near a
         # millisecond, for bulk imports; matching asks with ef_search 80 to find as many.
         # Appearances: only those beyond a claim's first (its own words, found through the claim).
