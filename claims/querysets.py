@@ -22,15 +22,17 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(assignee=user)
 
     def with_list_detail(self):
-        return self.select_related("speaker", "assignee", "verdict__rating")
+        # A claim's embedding (256 numbers) is for matching only: pages never read it.
+        return self.select_related("speaker", "assignee", "verdict__rating").defer("embedding")
 
     def with_public_detail(self):
         from claims.models import Appearance, ConsistencyNote, Correction, Evidence, ReplyAttempt
 
-        return self.select_related("speaker", "source", "verdict__rating", "verdict__author").prefetch_related(
+        return self.select_related("speaker", "source", "verdict__rating", "verdict__author").defer(
+            "embedding").prefetch_related(
             "topics",
             Prefetch("appearances", queryset=Appearance.objects.filter(accepted=True).select_related(
-                "speaker", "source"), to_attr="public_appearances"),
+                "speaker", "source").defer("embedding"), to_attr="public_appearances"),
             Prefetch("consistency_notes", queryset=ConsistencyNote.objects.filter(show_publicly=True).select_related(
                 "past_claim").order_by("-round", "-id"), to_attr="public_notes"),
             Prefetch("evidence", queryset=Evidence.objects.select_related("archive").defer("archive__text")
