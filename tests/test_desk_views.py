@@ -456,6 +456,8 @@ def test_it_warns_of_similar_claims_published_first(journalist_client):
     assert "Already checked: Mostly false" in first.get_text(" ", strip=True)
     assert all("Already checked" not in item.get_text(" ", strip=True) for item in items[1:])
     assert items[1].find("a")["href"] == f"/desk/claims/{logged.pk}/", "then the best match"
+    why = first.select_one("[data-testid=match-why]").get_text()
+    assert "shared words:" in why and "city" in why  # each match says why it was suggested
 
 
 def test_it_says_when_no_similar_claim_exists(journalist_client):

@@ -184,7 +184,7 @@ def similar_claims(request: HttpRequest) -> HttpResponse:
     matches = []
     if len(text.split()) >= 2:
         found = find_similar(text, limit=5, checked_only=False)
-        matches = sorted((m.claim for m in found), key=lambda c: c.status != "published" and not c.imported)
+        matches = sorted(found, key=lambda m: m.claim.status != "published" and not m.claim.imported)
     return render(request, "desk/claim_new.html#similar-claims", {"similar": matches, "searched": bool(text)})
 
 
