@@ -18,6 +18,9 @@ from claims.errors import WrongState
 TASKS = {
     "mail.send": ("Mail", lambda args: f"“{args.get('subject', '')}” to {', '.join(args.get('recipients', []))}"),
     "webhooks.deliver": ("Webhook delivery", lambda args: f"delivery {args.get('delivery_id', '?')}"),
+    "archive.fetch": ("Archiving a source", lambda args: f"archived copy {args.get('copy_id', '?')}"),
+    "archive.check_links": ("Link health", lambda args: "the daily pass"),
+    "jobs.clean_up": ("Clearing finished jobs", lambda args: ""),
 }
 SHOWN = 50
 STATES = ("todo", "doing", "failed", "succeeded", "cancelled", "aborted")

@@ -719,6 +719,16 @@ class ArchivedCopy(models.Model):
     def __str__(self) -> str:
         return f"{self.url} ({self.state})"
 
+    # A fetch takes seconds; one still pending after this lost its job (a worker stopped mid-fetch).
+    STALLED_AFTER_MINUTES = 10
+
+    @property
+    def stalled(self) -> bool:
+        from django.utils import timezone
+
+        return (self.state == self.State.PENDING and self.requested_at is not None
+                and (timezone.now() - self.requested_at).total_seconds() > self.STALLED_AFTER_MINUTES * 60)
+
 
 class LinkCheck(models.Model):
     """One look at a public check's evidence link: what changed since the copy the evidence cites."""

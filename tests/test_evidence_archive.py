@@ -197,3 +197,22 @@ def test_editors_see_a_changed_link_on_the_row_with_a_way_to_compare(editor, jou
     assert badge.get_text(" ", strip=True) == "Link health: Content changed"
     assert badge.find("a")["href"] == f"/desk/links/{evidence.pk}/"
     assert parse(as_user(journalist).get(claim.get_desk_url())).select_one("[data-testid=link-health]") is None
+
+
+def test_a_copy_stalled_by_a_stopped_worker_can_be_tried_again(site, claim, journalist, run_jobs):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = as_user(journalist)
+    add(client, claim, site.serve("/stats/boats", STATS_PAGE))
+    evidence = Evidence.objects.get(claim=claim)
+    status = status_of(client, evidence)
+    assert status.has_attr("data-hx-trigger") and status.find("button", string="Try again") is None
+    ArchivedCopy.objects.filter(pk=evidence.archive_id).update(requested_at=timezone.now() - dt.timedelta(hours=1))
+    status = status_of(client, evidence)
+    assert "taking far too long" in status.get_text() and not status.has_attr("data-hx-trigger")
+    assert client.post(f"/desk/evidence/{evidence.pk}/archive/", headers=HX).status_code == 200
+    run_jobs()
+    evidence.refresh_from_db()
+    assert evidence.passage_check == "found"

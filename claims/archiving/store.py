@@ -59,7 +59,7 @@ def archive_evidence(evidence: Evidence, *, again: bool = False) -> None:
 
 
 def archive_again(*, evidence_id: int) -> Evidence:
-    """"Try again": a new fetch for evidence whose copy failed or never was; anything else is a 409
+    """"Try again": a new fetch for evidence whose copy failed, stalled or never was; anything else is a 409
     (a copy that worked is what the fact-check cites)."""
     from claims.errors import WrongState
 
@@ -68,7 +68,8 @@ def archive_again(*, evidence_id: int) -> Evidence:
             pk=evidence_id).first()
         if evidence is None:
             raise WrongState("This evidence has been removed.")
-        if evidence.archive is not None and evidence.archive.state != ArchivedCopy.State.FAILED:
+        copy = evidence.archive
+        if copy is not None and copy.state != ArchivedCopy.State.FAILED and not copy.stalled:
             raise WrongState("This source is archived or being archived already.")
         archive_evidence(evidence, again=True)
     return evidence
