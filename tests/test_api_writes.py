@@ -282,6 +282,7 @@ def test_a_quote_already_logged_is_a_409_naming_the_match(client, write_token, s
     match = body["matches"][0]
     assert match["score"] > 0.5 and match["api_url"] == f"{SITE_URL}{CLAIMS}/{existing.pk}"
     assert match["appearances_url"] == f"{SITE_URL}{CLAIMS}/{existing.pk}/appearances"
+    assert match["lexical"] > 0.5 and match["semantic"] > 0.5 and "boat" in match["shared_words"]
     assert db_state() == before
 
     # The pipeline adds it as an appearance instead …

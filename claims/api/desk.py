@@ -209,7 +209,9 @@ def claim_create(request: HttpRequest, payload: out.ClaimIn, response: HttpRespo
 def _match(match) -> dict:
     claim = match.claim
     return {"id": claim.pk, "slug": claim.slug, "status": claim.status, "quote": claim.quote,
-            "score": round(match.score, 4), "api_url": _api_url(claim.pk),
+            "score": round(match.score, 4), "lexical": round(match.lexical, 4),
+            "semantic": None if match.semantic is None else round(match.semantic, 4),
+            "shared_words": list(match.shared_words), "api_url": _api_url(claim.pk),
             "appearances_url": seo.absolute(reverse("api:desk_appearances", kwargs={"claim_id": claim.pk}))}
 
 

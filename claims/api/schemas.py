@@ -234,5 +234,9 @@ class DuplicateMatchOut(Schema):
     status: str
     quote: str
     score: float = Field(description="How alike the quotes are, 0 to 1.")
+    lexical: float = Field(description="How alike their words are (BM25, 0 to 1).")
+    semantic: float | None = Field(description="How close their meaning is (cosine of the embeddings); null "
+                                               "where meaning is not compared (other languages).")
+    shared_words: list[str] = Field(description="The words both share.")
     api_url: str
     appearances_url: str = Field(description="POST the appearance here instead.")
