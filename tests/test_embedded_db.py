@@ -486,6 +486,12 @@ def _serves(port: int) -> bool:
         return False
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C does what it does in a terminal, even when this suite runs in the background (a
+    shell starts background jobs with SIGINT ignored, and children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _jobs(pgdata: Path) -> list[str]:
     result = _manage(pgdata, "dbshell", "--", "-At", "-c", "SELECT status FROM procrastinate_jobs ORDER BY id",
                      FACTCHECK_ENV="development")
@@ -500,7 +506,7 @@ def test_it_serves_the_demo_with_a_worker_and_ctrl_c_stops_both_and_the_database
     log = (tmp_path / "serve.log").open("w")
     serve = subprocess.Popen([PYTHON, "manage.py", "serve_demo", "--port", str(port)], cwd=ROOT, stdout=log,
                              stderr=subprocess.STDOUT, env=_env(pgdata, FACTCHECK_ENV="development"),
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=_as_in_a_terminal)
     try:
         assert _wait_until(lambda: _serves(port), timeout=180), (tmp_path / "serve.log").read_text()[-3000:]
         workers = [pid for pid in _handles(pgdata) if _alive(pid) and "worker" in psutil.Process(pid).cmdline()]
@@ -517,9 +523,15 @@ def test_it_serves_the_demo_with_a_worker_and_ctrl_c_stops_both_and_the_database
         assert _wait_until(lambda: _jobs(pgdata) == ["succeeded"] * (done + 1), timeout=30), _jobs(pgdata)
 
         os.killpg(serve.pid, signal.SIGINT)
-        # The worker finishes the job in hand, then the last client stops the database: on a loaded
-        # machine that can take a while, but it must end by itself.
-        serve.wait(timeout=90)
+        # The worker finishes the job in hand (10 s at most), then the last client stops the database:
+        # on a loaded machine that can take a while, but it must end by itself.
+        try:
+            serve.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            left = [f"{p.pid} {p.status()} {' '.join(p.cmdline())[:160]}"
+                    for p in psutil.Process(serve.pid).children(recursive=True)]
+            pytest.fail(f"Ctrl-C did not stop make run in 90 s; still running: {left}; handles: {_handles(pgdata)}; "
+                        f"log: {(tmp_path / 'serve.log').read_text()[-3000:]}")
         assert _wait_stopped(pgdata, postmaster), "the database outlived the server and its worker"
         assert _handles(pgdata) == []
         assert not any(_alive(pid) for pid in workers), "the worker outlived Ctrl-C"

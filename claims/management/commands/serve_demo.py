@@ -38,7 +38,9 @@ def start_worker() -> subprocess.Popen:
     """``manage.py procrastinate worker``: mail and webhooks, as in production. It is a client of the
     embedded database like the server, so the last of them to stop stops it."""
     manage = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0].endswith("manage.py") else "manage.py"
-    return subprocess.Popen([sys.executable, manage, "procrastinate", "worker"])
+    # A job still running 10 s after Ctrl-C is given up (an archive fetch left pending is offered
+    # "Try again" later): stopping never waits on a slow site.
+    return subprocess.Popen([sys.executable, manage, "procrastinate", "worker", "--shutdown-graceful-timeout", "10"])
 
 
 def stop_worker(worker: subprocess.Popen, timeout: float = 15) -> None:
