@@ -142,7 +142,7 @@ class ClaimForm(DeskForm):
     claim_checked = forms.CharField(label="Claim as checked", max_length=500, required=False,
                                     help_text="A short, neutral restatement of what is being checked.")
     speaker = SpeakerChoiceField(label="Speaker", max_length=200)
-    language = LanguageField(help_text="The language of the quote. Leave it blank to detect it from the words.")
+    language = LanguageField(help_text="Leave blank to detect it from the quote.")
     source_url = HttpURLField(label="Source URL", max_length=2000, required=False)
     date_said = forms.DateField(label="Date said", required=False, validators=[_not_in_future],
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

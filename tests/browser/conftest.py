@@ -148,3 +148,17 @@ def axe():
         return serious_violations(page)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _no_jobs_of_earlier_tests(request):
+    """Transactional tests leave the job tables as they were (Django flushes only its own models'):
+    each browser test starts with no background job an earlier test deferred."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers, "
+                       "procrastinate_workers RESTART IDENTITY CASCADE")
