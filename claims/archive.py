@@ -14,7 +14,9 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -34,6 +36,8 @@ from claims.textnorm import normalise
 REQUIRED = ("claim", "speaker", "rating", "date", "url")
 OPTIONAL = ("quote", "conclusion", "topics")
 BATCH = 2000
+# Batches written at once by a command, each on a connection of its own (see _BatchWriter).
+WRITERS = 2
 
 
 @dataclass
@@ -143,7 +147,7 @@ def read_rows(handle) -> Iterable[tuple[int, dict]]:
 
 
 def import_rows(rows: Iterable[tuple[int, dict]], *, actor=None,
-                progress: Callable[[int], None] | None = None) -> ImportReport:
+                progress: Callable[[int], None] | None = None, writers: int = WRITERS) -> ImportReport:
     report = ImportReport()
     ratings = rating_lookup()
     speakers = Speakers()
@@ -152,26 +156,27 @@ def import_rows(rows: Iterable[tuple[int, dict]], *, actor=None,
     seen_urls: set[str] = set()
     lines: dict[str, int] = {}
     done = 0
-    for line, row in rows:
-        problem = _problem(row, ratings)
-        if problem:
-            report.errors.append((line, problem))
-            if problem.startswith("unknown rating"):
-                report.unknown_ratings[row["rating"]] = report.unknown_ratings.get(row["rating"], 0) + 1
-        elif row["url"] in seen_urls:
-            report.errors.append((line, f"the url {row['url']} appears twice in the file"))
-        else:
-            seen_urls.add(row["url"])
-            batch.append((line, row))
-            lines[row["url"]] = line
-        done += 1
-        if len(batch) >= BATCH:
-            _write(batch, ratings, speakers, topics, report)
-            batch = []
-        if progress and done % 500 == 0:
-            progress(done)
-    if batch:
-        _write(batch, ratings, speakers, topics, report)
+    with _BatchWriter(writers, report) as writer:
+        for line, row in rows:
+            problem = _problem(row, ratings)
+            if problem:
+                report.errors.append((line, problem))
+                if problem.startswith("unknown rating"):
+                    report.unknown_ratings[row["rating"]] = report.unknown_ratings.get(row["rating"], 0) + 1
+            elif row["url"] in seen_urls:
+                report.errors.append((line, f"the url {row['url']} appears twice in the file"))
+            else:
+                seen_urls.add(row["url"])
+                batch.append((line, row))
+                lines[row["url"]] = line
+            done += 1
+            if len(batch) >= BATCH:
+                writer.write(_prepare(batch, ratings, speakers, topics, report))
+                batch = []
+            if progress and done % 500 == 0:
+                progress(done)
+        if batch:
+            writer.write(_prepare(batch, ratings, speakers, topics, report))
     report.strong_matches = _strong_matches(report.imported_ids, lines)
     if progress:
         progress(done)
@@ -180,6 +185,61 @@ def import_rows(rows: Iterable[tuple[int, dict]], *, actor=None,
                              changes={"imported": [0, report.imported]},
                              comment=f"{report.imported} archive records imported")
     return report
+
+
+@dataclass
+class _Batch:
+    prepared: PreparedRecords
+    topic_links: list[tuple[int, int]]  # (index of the record, topic id)
+
+
+class _BatchWriter:
+    """Writes batches in the order they come, each in one transaction.
+
+    Computing a batch (search documents, embeddings) is Python's work and writing it (documents,
+    indexes) is PostgreSQL's, so while up to ``writers`` batches are written, each on a connection
+    of its own, the caller prepares the next: both cores work. Inside a transaction the caller
+    holds (a test, or a caller that wants the whole import in its own), batches are written on the
+    caller's connection, one after the other."""
+
+    def __init__(self, writers: int, report: ImportReport):
+        self.report = report
+        self.writers = writers if writers > 1 and not connection.in_atomic_block else 1
+        self.pool = ThreadPoolExecutor(self.writers, thread_name_prefix="import") if self.writers > 1 else None
+        self.pending: deque[Future] = deque()
+
+    def write(self, batch: _Batch | None) -> None:
+        if batch is None:
+            return
+        if self.pool is None:
+            self._written(_write(batch))
+            return
+        self.pending.append(self.pool.submit(_write_on_own_connection, batch))
+        while len(self.pending) > self.writers:
+            self._written(self.pending.popleft().result())
+
+    def _written(self, claim_ids: list[int]) -> None:
+        self.report.imported += len(claim_ids)
+        self.report.imported_ids.extend(claim_ids)
+
+    def __enter__(self) -> _BatchWriter:
+        return self
+
+    def __exit__(self, error_type, *_) -> None:
+        if self.pool is None:
+            return
+        try:
+            while self.pending and error_type is None:
+                self._written(self.pending.popleft().result())
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_on_own_connection(batch: _Batch) -> list[int]:
+    try:
+        return _write(batch)
+    finally:
+        connection.close()  # this thread's own
 
 
 # Strong matches: imported rows whose claim or quote has the words of a desk claim's quote, whatever
@@ -253,23 +313,38 @@ FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[], %s::text[
 """
 
 
-def insert_archive_records(records: list[ArchiveRecord]) -> list[int]:
-    """Claims (with their search documents) and their verdicts, one statement each; the new
-    claims' ids in the order of ``records``. Their appearances and term statistics come after,
-    from ``index_archive_claims``."""
-    if not records:
-        return []
+@dataclass
+class PreparedRecords:
+    """Archive records with everything their statements need computed, so that the writing can
+    happen on another connection while the next batch is prepared (``insert_archive_records``)."""
+
+    records: list[ArchiveRecord]
+    params: list
+
+
+def prepare_archive_records(records: list[ArchiveRecord]) -> PreparedRecords:
+    """The pure-Python half of ``insert_archive_records``: slugs, search documents, languages and
+    embeddings; no query."""
     slugs = [archive_slug(r.url) for r in records]
     docs = [document_texts(r.quote, r.checked, r.speaker.name, r.speaker.role, r.conclusion) for r in records]
     languages = [r.language or language_for(r.quote) for r in records]
+    return PreparedRecords(records, [
+        [r.quote for r in records], [r.checked for r in records], [r.speaker.pk for r in records],
+        [r.source_id for r in records], [r.said for r in records], slugs, [r.url for r in records],
+        [r.published for r in records], *([d[i] for d in docs] for i in range(3)), languages,
+        [search_config(language) for language in languages], [words_config(language) for language in languages],
+        # What each record means (claims.embeddings), in the same statement.
+        embeddings.literals([embeddings.claim_text(r.quote, r.checked) for r in records], languages)])
+
+
+def write_archive_records(prepared: PreparedRecords) -> list[int]:
+    """The database half of ``insert_archive_records``: two statements."""
+    records = prepared.records
+    if not records:
+        return []
+    slugs = prepared.params[5]
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT_CLAIMS, [
-            [r.quote for r in records], [r.checked for r in records], [r.speaker.pk for r in records],
-            [r.source_id for r in records], [r.said for r in records], slugs, [r.url for r in records],
-            [r.published for r in records], *([d[i] for d in docs] for i in range(3)), languages,
-            [search_config(language) for language in languages], [words_config(language) for language in languages],
-            # What each record means (claims.embeddings), in the same statement.
-            embeddings.literals([embeddings.claim_text(r.quote, r.checked) for r in records], languages)])
+        cursor.execute(_INSERT_CLAIMS, prepared.params)
         ids = dict((slug, pk) for pk, slug in cursor.fetchall())
         claim_ids = [ids[slug] for slug in slugs]
         cursor.execute(_INSERT_VERDICTS, [
@@ -277,6 +352,15 @@ def insert_archive_records(records: list[ArchiveRecord]) -> list[int]:
             [r.published for r in records], [r.publisher_name for r in records],
             [r.publisher_site for r in records], [r.publisher_rating for r in records]])
     return claim_ids
+
+
+def insert_archive_records(records: list[ArchiveRecord]) -> list[int]:
+    """Claims (with their search documents and embeddings) and their verdicts, one statement each;
+    the new claims' ids in the order of ``records``. Their appearances and term statistics come
+    after, from ``index_archive_claims``."""
+    if not records:
+        return []
+    return write_archive_records(prepare_archive_records(records))
 
 
 def index_archive_claims(claim_ids: list[int]) -> None:
@@ -294,39 +378,43 @@ SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING
 """
 
 
-@transaction.atomic
-def _write(batch, ratings, speakers, topics, report: ImportReport) -> None:
-    """One statement per table for the whole batch: claims with their search documents, verdicts, topics."""
+def _prepare(batch, ratings, speakers, topics, report: ImportReport) -> _Batch | None:
+    """A batch's new rows as archive records, computed and ready to write; their speakers and
+    topics are created here, once each, before any batch that needs them is written."""
     urls = [row["url"] for _, row in batch]
     existing = set(Claim.objects.filter(original_url__in=urls).values_list("original_url", flat=True))
     fresh = [row for _, row in batch if row["url"] not in existing]
     report.already_present += len(batch) - len(fresh)
     if not fresh:
-        return
-    records = []
-    for row in fresh:
+        return None
+    records, links = [], []
+    for index, row in enumerate(fresh):
         date = _parse_date(row["date"])
         records.append(ArchiveRecord(
             quote=row.get("quote") or row["claim"], checked=row["claim"], speaker=speakers.get(row["speaker"]),
             said=date, url=row["url"], published=timezone.make_aware(dt.datetime.combine(date, dt.time(12))),
             rating_id=ratings[row["rating"].casefold()].pk, conclusion=row.get("conclusion", "")))
-    claim_ids = insert_archive_records(records)
-    link_claims, link_topics = [], []
-    for claim_id, row in zip(claim_ids, fresh, strict=True):
         text = row.get("topics", "")
         for name in filter(None, (t.strip() for t in text.split(";" if ";" in text else ","))):
             topic = topics.get(name.casefold())
             if topic is None:
                 topic = Topic.objects.create(name=name[:100], slug=_topic_slug(name))
                 topics[name.casefold()] = topic
-            link_claims.append(claim_id)
-            link_topics.append(topic.pk)
-    if link_claims:
+            links.append((index, topic.pk))
+    return _Batch(prepare_archive_records(records), links)
+
+
+@transaction.atomic
+def _write(batch: _Batch) -> list[int]:
+    """One statement per table for the whole batch: claims with their search documents, verdicts,
+    topics, first appearances, then the batch's words in the term statistics."""
+    claim_ids = write_archive_records(batch.prepared)
+    if batch.topic_links:
         with connection.cursor() as cursor:
-            cursor.execute(_INSERT_TOPICS, [link_claims, link_topics])
+            cursor.execute(_INSERT_TOPICS, [[claim_ids[i] for i, _ in batch.topic_links],
+                                            [pk for _, pk in batch.topic_links]])
     index_archive_claims(claim_ids)
-    report.imported += len(claim_ids)
-    report.imported_ids.extend(claim_ids)
+    return claim_ids
 
 
 def _topic_slug(name: str) -> str:

@@ -12,6 +12,7 @@ one (the others are matched by their words only).
 
 from __future__ import annotations
 
+import io
 import threading
 from functools import cache
 from pathlib import Path
@@ -89,7 +90,17 @@ def literal(vector: list[float] | None) -> str | None:
 
 
 def literals(texts: list[str], languages: list[str | None]) -> list[str | None]:
-    return [literal(v) for v in for_language(texts, languages)]
+    """The embeddings of the texts in an embedded language as array literals (None for the others),
+    formatted by numpy in one pass (a bulk import formats hundreds of thousands of numbers)."""
+    wanted = [i for i, language in enumerate(languages) if applies_to(language)]
+    out: list[str | None] = [None] * len(texts)
+    if not wanted:
+        return out
+    buffer = io.StringIO()
+    np.savetxt(buffer, embed_array([texts[i] for i in wanted]), fmt="%.6f", delimiter=",")
+    for i, row in zip(wanted, buffer.getvalue().splitlines(), strict=True):
+        out[i] = "{" + row + "}"
+    return out
 
 
 _SET = """

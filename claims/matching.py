@@ -32,7 +32,7 @@ from functools import cache
 import numpy as np
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -497,10 +497,16 @@ _LENGTHS = ("SELECT count(*), coalesce(round(avg(length(ts_filter(search_vector,
             "FROM claims_claim WHERE search_vector IS NOT NULL")
 
 
+# Writers of the statistics take this lock for their transaction, one after the other: bulk writes
+# on several connections at once (claims.archive) would otherwise lose each other's counts.
+_STATS_LOCK = "SELECT pg_advisory_xact_lock(7140001)"
+
+
 def refresh_term_stats() -> int:
     """Recount how many claims use each search word, how many claims there are and their mean
     length (run after imports; takes seconds per million)."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_STATS_LOCK)
         cursor.execute("DELETE FROM claims_searchterm")
         cursor.execute(
             "INSERT INTO claims_searchterm (lexeme, ndoc) "
@@ -521,7 +527,8 @@ def add_term_stats(claim_ids: list[int]) -> None:
         return
     # ts_stat takes a query as text; the ids are integers, so nothing else can reach it.
     inner = "SELECT search_vector FROM claims_claim WHERE id IN (" + ",".join(map(str, ids)) + ")"  # noqa: S608
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_STATS_LOCK)
         cursor.execute(
             "INSERT INTO claims_searchterm (lexeme, ndoc) SELECT word, ndoc FROM ts_stat(%s) WHERE length(word) <= 200 "
             "ON CONFLICT (lexeme) DO UPDATE SET ndoc = claims_searchterm.ndoc + EXCLUDED.ndoc", [inner])

@@ -15,6 +15,8 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
 
 
 def fold_accents(text: str) -> str:
+    if text.isascii():  # nothing to fold (most archive text): no character-by-character pass
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

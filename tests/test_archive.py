@@ -299,3 +299,64 @@ def test_it_imports_rows_that_match_desk_claims_and_lists_them_as_strong_matches
     line = next(text for text in out.splitlines() if text.startswith("line "))
     assert "https://archive.example.org/checks/channel-41000" in line and f"claim {desk.pk}" in line
     assert Appearance.objects.filter(claim__imported=True, primary=True).count() == 3
+
+
+# --- batches written in parallel ------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)  # the writers' own connections see only what is committed
+def test_it_writes_batches_on_connections_of_their_own_and_loses_no_count(tmp_path, monkeypatch):
+    import threading
+
+    from claims import archive
+    from claims.matching import refresh_term_stats
+    from claims.models import SearchTerm
+
+    monkeypatch.setattr(archive, "BATCH", 7)
+    writers = set()
+    write = archive._write
+
+    def watched(batch):
+        writers.add(threading.current_thread().name)
+        return write(batch)
+
+    monkeypatch.setattr(archive, "_write", watched)
+    # Each batch has words of its own, so no row lock of the statistics orders the writers for them.
+    words = ["nurses", "teachers", "officers", "homes", "buses", "pupils", "doctors", "farms", "ferries"]
+    rows = [{"claim": f"{words[i // 7]} {words[i // 7]}{i // 7} rose in region {i}.", "speaker": f"Speaker {i % 5}",
+             "rating": "True", "date": "2022-05-01", "url": f"https://archive.example.org/parallel/{i}",
+             "topics": f"Health; Region {i % 3}"} for i in range(63)]
+    out, err = run_import(write_csv(tmp_path / "parallel.csv", rows))
+
+    assert err == "" and "Imported 63 archive records" in out
+    assert len(writers) == 2 and all(name.startswith("import") for name in writers)
+    imported = Claim.objects.filter(imported=True)
+    assert imported.count() == 63 and Verdict.objects.filter(claim__imported=True).count() == 63
+    assert Speaker.objects.filter(name__startswith="Speaker ").count() == 5
+    assert Topic.objects.filter(name__startswith="Region ").count() == 3
+    assert Claim.topics.through.objects.filter(claim__imported=True).count() == 126
+    assert Appearance.objects.filter(claim__imported=True, primary=True, embedding__isnull=False).count() == 63
+    assert not imported.filter(embedding__isnull=True).exists()
+    # The statistics added batch by batch, from two connections at once, are what a recount finds.
+    added = dict(SearchTerm.objects.values_list("lexeme", "ndoc"))
+    refresh_term_stats()
+    assert added == dict(SearchTerm.objects.values_list("lexeme", "ndoc"))
+
+
+def test_it_writes_every_batch_in_the_callers_transaction_when_there_is_one(tmp_path, monkeypatch):
+    import threading
+
+    from claims import archive
+
+    monkeypatch.setattr(archive, "BATCH", 2)
+    writers = set()
+    write = archive._write
+
+    def watched(batch):
+        writers.add(threading.current_thread().name)
+        return write(batch)
+
+    monkeypatch.setattr(archive, "_write", watched)
+    run_import(write_csv(tmp_path / "archive.csv", GOOD_ROWS))
+    assert writers == {threading.current_thread().name}
+    assert Claim.objects.filter(imported=True).count() == 3
