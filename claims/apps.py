@@ -28,10 +28,18 @@ def _ensure_defaults(sender, using="default", **kwargs) -> None:
     ensure_defaults(using=using)
 
 
-def _public_changed(sender, instance, **kwargs) -> None:
+def _public_changed(sender, instance, created: bool = False, **kwargs) -> None:
     from claims.events import invalidate_public_pages_on_commit
     from claims.models import PUBLIC_STATUSES
 
-    claim = instance if sender.__name__ == "Claim" else getattr(instance, "claim", None)
-    if claim is None or claim.status in PUBLIC_STATUSES:
+    name = sender.__name__
+    claim = instance if name == "Claim" else getattr(instance, "claim", None)
+    if claim is not None:
+        if claim.status in PUBLIC_STATUSES:
+            invalidate_public_pages_on_commit([f"claim-{claim.pk}", "listings"])
+    elif created and name in ("Speaker", "Topic", "Source"):
+        invalidate_public_pages_on_commit([])  # no public page shows it yet: nothing for the CDN to purge
+    elif name in ("Speaker", "Topic"):
+        invalidate_public_pages_on_commit([f"{name.lower()}-{instance.pk}", "listings"])
+    else:  # a rating or a source: shown on pages no key names together
         invalidate_public_pages_on_commit()

@@ -73,11 +73,23 @@ ACTIONS: dict[str, str] = {
 PRIVATE_ACTIONS = frozenset({"token_created", "token_revoked", "webhook_added", "webhook_disabled",
                              "webhook_enabled", "webhook_deleted"})
 
-def invalidate_public_pages_on_commit() -> None:
-    """Every worker drops its cached public pages once this transaction commits."""
+def invalidate_public_pages_on_commit(keys: Iterable[str] = ("site",)) -> None:
+    """Every worker drops its cached public pages once this transaction commits, and the CDN in
+    front, if any, purges the pages with these surrogate keys (claims.cdn; the default: every page)."""
+    from claims.cdn import purge_on_commit
     from claims.public_cache import bump_generation
 
     transaction.on_commit(bump_generation)
+    purge_on_commit(keys)
+
+
+def public_keys(action: str, claims: Iterable[Claim] = ()) -> list[str]:
+    """The surrogate keys a change purges: a check's own page and every listing; a change without a
+    check, every page when it is the rating scale (shown on every page), else the listings."""
+    keys = [f"claim-{claim.pk}" for claim in claims]
+    if keys or not action.startswith("rating"):
+        return [*keys, "listings"]
+    return ["site"]
 
 
 def _actor(actor):
@@ -92,7 +104,7 @@ def record_event(*, actor, action: str, claim: Claim | None = None, changes: dic
     current = claim.status if claim else ""
     if ((claim is None and action not in PRIVATE_ACTIONS) or (claim is not None and claim.status in PUBLIC_STATUSES)
             or after in PUBLIC_STATUSES):
-        invalidate_public_pages_on_commit()
+        invalidate_public_pages_on_commit(public_keys(action, [claim] if claim else []))
     event = Event.objects.create(
         actor=_actor(actor), claim=claim, action=action,
         status_before=current if before is None else before,
@@ -114,7 +126,7 @@ def record_event_on_claims(*, actor, action: str, claims: Iterable[Claim], chang
                   review_round=claim.review_round) for claim in claims]
     if rows:
         Event.objects.bulk_create(rows)
-        invalidate_public_pages_on_commit()
+        invalidate_public_pages_on_commit(public_keys(action, [row.claim for row in rows]))
     return len(rows)
 
 

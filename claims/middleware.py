@@ -6,6 +6,7 @@ from django.shortcuts import resolve_url
 from django.template import loader
 from django_htmx.http import HttpResponseClientRedirect
 
+from claims.public_cache import cached_answer
 from claims.textnorm import drop_controls, has_controls
 
 
@@ -52,6 +53,27 @@ class CleanQueryParametersMiddleware:
 
 # Pages for one signed-in person: no shared or browser cache may keep them.
 PRIVATE_PREFIXES = ("/desk/", "/accounts/", "/admin/")
+
+
+class PublicCacheMiddleware:
+    """An anonymous GET or HEAD (no session cookie) whose page is in the shared cache is answered
+    here, before sessions, authentication, messages and CSRF run, and after the security, CSP and
+    frame middleware, so it carries exactly the headers the page would have had from its view.
+    Everything else (a miss, a signed-in reader, the desk, the API, static files) goes on as usual;
+    the views' ``public_page`` renders and stores the page on a miss."""
+
+    SKIPPED = (*PRIVATE_PREFIXES, "/api/", "/static/", "/media/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+                and not request.path.startswith(self.SKIPPED)):
+            response = cached_answer(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
 
 
 class ResponseHeadersMiddleware:

@@ -105,25 +105,100 @@ def _not_modified(request: HttpRequest, etag: str, last_modified: int) -> bool:
     return since is not None and since >= last_modified
 
 
-def _finish(response: HttpResponse, etag: str, last_modified: int, *, fragment: bool) -> HttpResponse:
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+def cache_control(*, fragment: bool) -> str:
     if fragment:
         # Only the browser that asked may keep a fragment: a shared cache that ignores Vary
         # would otherwise serve it as the page at this URL.
-        response["Cache-Control"] = "private, max-age=0, must-revalidate"
-    else:
-        response["Cache-Control"] = f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}, must-revalidate"
+        return "private, max-age=0, must-revalidate"
+    return (f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}, "
+            f"stale-while-revalidate={settings.PUBLIC_CACHE_STALE_SECONDS}")
+
+
+def _finish(response: HttpResponse, etag: str, last_modified: int, keys: str, *, fragment: bool) -> HttpResponse:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = cache_control(fragment=fragment)
     response["Vary"] = VARY
+    if keys and not fragment:
+        # What the page shows, for a CDN or Varnish to purge by (claims.cdn): the same list under
+        # the name Varnish and Fastly read and the one Cloudflare reads.
+        response["Surrogate-Key"] = keys
+        response["Cache-Tag"] = keys
     return response
+
+
+# --- surrogate keys: what a page shows ---------------------------------------------------------------
+
+# On every page: what a change seen everywhere (a rating's label or colour) purges.
+SITE_KEY = "site"
+# On every page that lists checks (home, search, speakers, topics, corrections, feeds, the sitemap):
+# what a publish, correction or retraction purges beside the check's own page.
+LISTINGS_KEY = "listings"
+
+
+def surrogate_keys(response: HttpResponse, *keys: str) -> HttpResponse:
+    """Name what this page shows (``claim-<id>``, ``speaker-<id>``, ``topic-<id>``, ``listings``)."""
+    response.surrogate_keys = [*getattr(response, "surrogate_keys", ()), *keys]
+    return response
+
+
+def claim_keys(claim) -> list[str]:
+    """The keys of a check's own page: the check, everyone shown saying it, its topics (all prefetched
+    by ``with_public_detail``)."""
+    speakers = {claim.speaker_id, *(a.speaker_id for a in getattr(claim, "public_appearances", ()))}
+    return [f"claim-{claim.pk}", *(f"speaker-{pk}" for pk in sorted(speakers)),
+            *(f"topic-{topic.pk}" for topic in claim.topics.all())]
+
+
+def _keys_of(response: HttpResponse) -> str:
+    """The page's keys, with ``site``; a page that names none is a listing."""
+    keys = dict.fromkeys(getattr(response, "surrogate_keys", None) or [LISTINGS_KEY])  # in order, once each
+    keys[SITE_KEY] = None
+    return " ".join(keys)
 
 
 # Headers a view sets itself that the cached page keeps (the embed's and archive's own policies).
 KEPT_HEADERS = ("Content-Security-Policy", "X-Robots-Tag")
 
 
+def _answer(request: HttpRequest, stored: tuple, gen: int, *, fragment: bool) -> HttpResponse:
+    """The response for a stored page: 304 when the reader's copy is current."""
+    _, content, content_type, etag, extra = stored
+    last_modified = gen // 1_000_000
+    keys = extra.get("keys", "")
+    if _not_modified(request, etag, last_modified):
+        return _finish(HttpResponseNotModified(), etag, last_modified, keys, fragment=fragment)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Length"] = str(len(content))
+    for name in KEPT_HEADERS:
+        if name in extra:
+            response[name] = extra[name]
+    response.xframe_options_exempt = extra.get("frameable", False)
+    return _finish(response, etag, last_modified, keys, fragment=fragment)
+
+
+def cached_answer(request: HttpRequest) -> HttpResponse | None:
+    """The stored answer to a GET or HEAD, if there is a current one, else None (nothing raised:
+    an unreachable cache means the request goes on to the view)."""
+    fragment = wants_fragment(request)
+    key = _key(request, fragment=fragment)
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+    except Exception as error:
+        _cache_failed(error)
+        return None
+    gen, stored = found.get(GENERATION_KEY), found.get(key)
+    if gen is None or stored is None or stored[0] != gen:
+        if gen is not None:
+            request.public_cache_miss = (key, gen)  # the view's public_page need not ask again
+        return None
+    _cache_answered()
+    return _answer(request, stored, gen, fragment=fragment)
+
+
 def public_page(view):
-    """Serve a public GET from the shared cache; answer conditional requests with 304."""
+    """Serve a public GET from the shared cache; answer conditional requests with 304. (Anonymous
+    readers are usually answered before the view is reached: ``claims.middleware.PublicCacheMiddleware``.)"""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
@@ -131,13 +206,16 @@ def public_page(view):
             return view(request, *args, **kwargs)
         fragment = wants_fragment(request)
         key = _key(request, fragment=fragment)
-        try:
-            gen, stored = _lookup(key)
-        except Exception as error:
-            _cache_failed(error)
-            return view(request, *args, **kwargs)
+        missed = getattr(request, "public_cache_miss", None)
+        if missed is not None and missed[0] == key:
+            gen, stored = missed[1], None
+        else:
+            try:
+                gen, stored = _lookup(key)
+            except Exception as error:
+                _cache_failed(error)
+                return view(request, *args, **kwargs)
         _cache_answered()
-        last_modified = gen // 1_000_000
         if stored is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
@@ -146,19 +224,13 @@ def public_page(view):
             etag = quote_etag(hashlib.sha256(content).hexdigest()[:32])
             extra = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             extra["frameable"] = getattr(response, "xframe_options_exempt", False)
+            extra["keys"] = _keys_of(response)
             stored = (gen, content, response["Content-Type"], etag, extra)
             try:
                 cache.set(key, stored, timeout=settings.PUBLIC_CACHE_SECONDS)
             except Exception as error:
                 _cache_failed(error)
-        _, content, content_type, etag, extra = stored
-        if _not_modified(request, etag, last_modified):
-            return _finish(HttpResponseNotModified(), etag, last_modified, fragment=fragment)
-        response = HttpResponse(content, content_type=content_type)
-        for name in KEPT_HEADERS:
-            if name in extra:
-                response[name] = extra[name]
-        response.xframe_options_exempt = extra.get("frameable", False)
-        return _finish(response, etag, last_modified, fragment=fragment)
+        return _answer(request, stored, gen, fragment=fragment)
 
     return wrapper
+

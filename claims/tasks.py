@@ -33,6 +33,18 @@ def archive_fetch(*, copy_id: int) -> None:
     fetch_copy(copy_id)
 
 
+# Six tries over about two minutes: a purge that comes late still beats a page held until max-age.
+PURGE_RETRY = RetryStrategy(max_attempts=6, exponential_wait=2)
+
+
+@app.task(name="cdn.purge", queue="cdn", retry=PURGE_RETRY)
+def purge_cdn(*, keys: list[str]) -> None:
+    """Purge these surrogate keys from the CDN or Varnish in front of the site (claims.cdn)."""
+    from claims.cdn import purge
+
+    purge(keys)
+
+
 @app.periodic(cron=settings.LINK_CHECK_CRON, periodic_id="link-health")
 @app.task(name="archive.check_links", queue="archive")
 def check_links_job(timestamp: int) -> None:

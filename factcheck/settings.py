@@ -55,6 +55,16 @@ PUBLISHER_URL = env_str("PUBLISHER_URL", SITE_URL)
 PUBLISHER_LOGO_URL = env_str("PUBLISHER_LOGO_URL", "")
 # Seconds browsers and proxies may reuse a public page before asking again (ETag makes that cheap).
 PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 0, minimum=0)
+# Seconds a CDN or proxy may go on serving a page past its max-age while it fetches the new one.
+PUBLIC_CACHE_STALE_SECONDS = env_int("PUBLIC_CACHE_STALE_SECONDS", 0, minimum=0)
+# A CDN or Varnish in front of the site, purged by surrogate key after every change readers see (claims.cdn).
+CDN_PURGER = env_choice("CDN_PURGER", ("none", "varnish", "fastly", "cloudflare"), "none")
+CDN_PURGE_URL = env_str("CDN_PURGE_URL", "")
+CDN_API_TOKEN = env_str("CDN_API_TOKEN", "")
+if CDN_PURGER != "none" and not CDN_PURGE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"CDN_PURGER={CDN_PURGER} needs CDN_PURGE_URL, an http:// or https:// address")
+if CDN_PURGER in ("fastly", "cloudflare") and not CDN_API_TOKEN:
+    raise ImproperlyConfigured(f"CDN_PURGER={CDN_PURGER} needs CDN_API_TOKEN")
 # Seconds a rendered public page stays in the server's cache (a publish makes it stale at once).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600, minimum=1)
 SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 5, minimum=1)
@@ -97,6 +107,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "claims.middleware.ResponseHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Anonymous readers' cached pages, answered here, before sessions, auth, messages and CSRF run,
+    # with the headers of the middleware above (claims.public_cache).
+    "claims.middleware.PublicCacheMiddleware",
     "claims.middleware.CleanQueryParametersMiddleware",
     "claims.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -105,8 +120,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "claims.middleware.HtmxLoginRedirectMiddleware",
     "axes.middleware.AxesMiddleware",

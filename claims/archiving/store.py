@@ -110,8 +110,9 @@ def fetch_copy(copy_id: int) -> ArchivedCopy | None:
         copy.save()
         citing = Evidence.objects.filter(archive=copy)
         reverify(citing, copy)
-        if citing.filter(claim__status__in=PUBLIC_STATUSES).exists():
-            invalidate_public_pages_on_commit()  # their pages now show "Archived copy"
+        public = sorted(set(citing.filter(claim__status__in=PUBLIC_STATUSES).values_list("claim_id", flat=True)))
+        if public:  # their pages now show "Archived copy"
+            invalidate_public_pages_on_commit([f"claim-{pk}" for pk in public])
     return copy
 
 

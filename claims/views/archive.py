@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from claims.models import ArchivedCopy, Claim, Evidence
-from claims.public_cache import public_page
+from claims.public_cache import public_page, surrogate_keys
 
 # The copy's text only: no script of ours or the original's, no frames, nothing sent anywhere.
 ARCHIVE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
@@ -36,4 +36,4 @@ def evidence_archive(request: HttpRequest, slug: str, evidence_id: int) -> HttpR
     })
     response["Content-Security-Policy"] = ARCHIVE_CSP
     response["X-Robots-Tag"] = "noindex"
-    return response
+    return surrogate_keys(response, f"claim-{evidence.claim_id}")

@@ -10,9 +10,11 @@ from claims.textnorm import drop_controls
 
 
 def wants_fragment(request: HttpRequest) -> bool:
-    """htmx asked for a piece of the page (a history restore always gets the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+    """htmx asked for a piece of the page (a history restore always gets the whole page). Read from
+    the headers as django-htmx reads them, so that the public cache can ask before its middleware runs."""
+    headers = request.headers
+    return (headers.get("HX-Request") == "true" and headers.get("HX-History-Restore-Request") != "true"
+            and headers.get("HX-Boosted") != "true")
 
 
 def page_or_fragment(request: HttpRequest, template: str, fragment: str, context: dict, *, status: int = 200,

@@ -27,7 +27,7 @@ from claims.forms import SuggestForm
 from claims.languages import language_for, language_name, normalise_tag, primary_subtag
 from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Topic
 from claims.net import client_address
-from claims.public_cache import public_page
+from claims.public_cache import LISTINGS_KEY, claim_keys, public_page, surrogate_keys
 from claims.search import config_of, in_language, primary_of, same_language_first, search_query
 from claims.templatetags.ratings import with_rating_scale
 from claims.views.common import page_or_fragment
@@ -188,7 +188,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if survivor is None:
             raise Http404("No public fact-check has this address.")
         return HttpResponsePermanentRedirect(survivor.get_absolute_url())
-    return render(request, "public/claim_detail.html", claim_page_context(claim))
+    return surrogate_keys(render(request, "public/claim_detail.html", claim_page_context(claim)), *claim_keys(claim))
 
 
 def merged_into(slug: str) -> Claim | None:
@@ -216,7 +216,7 @@ def claim_embed(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Security-Policy"] = (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; "
         "form-action 'none'; frame-ancestors *")
-    return response
+    return surrogate_keys(response, f"claim-{claim.pk}", f"speaker-{claim.speaker_id}")
 
 
 @require_GET
@@ -258,10 +258,11 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not page.paginator.count:
         raise Http404("No public fact-checks of this speaker.")  # names from desk work stay private
     rows = scorecard(speaker)
-    return render(request, "public/speaker_detail.html", {
+    response = render(request, "public/speaker_detail.html", {
         "speaker": speaker, "page": page, "scorecard": rows,
         "total": sum(row["count"] for row in rows), "chart_height": len(rows) * 28,
     })
+    return surrogate_keys(response, f"speaker-{speaker.pk}", LISTINGS_KEY)
 
 
 @require_GET
@@ -271,7 +272,8 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = _listing(request, topic.claims.all())
     if not page.paginator.count:
         raise Http404("No public fact-checks on this topic.")
-    return render(request, "public/topic_detail.html", {"topic": topic, "page": page})
+    response = render(request, "public/topic_detail.html", {"topic": topic, "page": page})
+    return surrogate_keys(response, f"topic-{topic.pk}", LISTINGS_KEY)
 
 
 _START, _STOP = "\x02", "\x03"  # sentinels that no text can contain after cleaning
