@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import resolve_url
 from django.template import loader
@@ -8,6 +9,28 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from claims.public_cache import cached_answer
 from claims.textnorm import drop_controls, has_controls
+
+
+class HealthCheckMiddleware:
+    """``GET /healthz``: 200 "ok" when the database answers, 503 when it does not. First in the
+    stack, before the host check and the HTTPS redirect: load balancers and Varnish probe each app
+    server by its address, over plain HTTP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path != "/healthz":
+            return self.get_response(request)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            response = HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+        else:
+            response = HttpResponse("ok\n", content_type="text/plain")
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class HtmxLoginRedirectMiddleware:

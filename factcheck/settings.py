@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "claims.middleware.HealthCheckMiddleware",  # /healthz, for load balancers (before the host check)
     "django.middleware.security.SecurityMiddleware",
     "claims.middleware.ResponseHeadersMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -163,3 +163,24 @@ def test_it_caches_nothing_when_the_cache_is_down_and_still_answers(claim, monke
     url = f"/claims/{claim.slug}/"
     assert client.get(url).status_code == 200 and client.get(url).status_code == 200
     assert sessions_run == [url, url]
+
+
+def test_it_answers_health_checks_by_address_over_plain_http(settings):
+    settings.ALLOWED_HOSTS = ["checks.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/healthz", HTTP_HOST="10.0.0.7:8101")
+    assert response.status_code == 200 and response.content == b"ok\n"
+    assert response["Cache-Control"] == "no-store"
+    assert Client().get("/", HTTP_HOST="10.0.0.7:8101").status_code == 400  # every other page checks the host
+
+
+def test_it_says_when_the_database_does_not_answer(monkeypatch):
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    def refuse(self, sql, params=None):
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    response = Client().get("/healthz")
+    assert response.status_code == 503 and b"database" in response.content
