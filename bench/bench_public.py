@@ -1,9 +1,12 @@
 """Requests per second of a public fact-check page under gunicorn, cached and uncached, next to a
-static file of the same size served by the same server; then proof that two workers never serve a
-stale page after a correction.
+static file of the same size served by the same server, and their ratios; then proof that two
+workers never serve a stale page after a correction.
 
     FACTCHECK_ENV=development .venv/bin/python bench/bench_public.py [--seconds 10] [--clients 8]
+        [--cache-url redis://127.0.0.1:6379/14]
 
+The load comes from wrk (Debian's package) when it is installed, else from a Python load generator
+in this process. The shared cache is Redis at --cache-url (the database cache with --cache-url "").
 Uses DATABASE_URL when set, otherwise the embedded PostgreSQL; loads the demo newsroom first.
 """
 
@@ -16,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -52,6 +56,31 @@ def load(port: int, path_for, seconds: float, clients: int) -> float:
     return sum(done) / seconds
 
 
+WRK_UNIQUE = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", wrk.path .. "?nocache=" .. counter .. "-" .. math.random(1000000000))
+end
+"""
+
+
+def wrk(port: int, path: str, seconds: float, clients: int, *, unique: bool = False) -> float:
+    """Requests per second from wrk (2 threads); with ``unique``, every request has a query string
+    of its own, so every one is a cache miss."""
+    command = ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if unique:
+            script.write(WRK_UNIQUE)
+            script.flush()
+            command += ["-s", script.name]
+        output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                                check=True).stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"wrk saw errors for {path}:\n{output}")
+    return float(next(line.split()[1] for line in output.splitlines() if line.startswith("Requests/sec:")))
+
+
 def fetch(port: int, path: str) -> str:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     conn.request("GET", path)
@@ -65,7 +94,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/14",
+                        help='the shared cache (Redis); "" for the database cache')
     args = parser.parse_args()
+    if args.cache_url:
+        os.environ["CACHE_URL"] = args.cache_url
+    else:
+        os.environ.pop("CACHE_URL", None)
 
     import django
 
@@ -97,14 +132,28 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         bench_static.write_text(body)  # WhiteNoise's autorefresh (outside production) finds it
-        cached = load(args.port, lambda i, n: page, args.seconds, args.clients)
-        uncached = load(args.port, lambda i, n: f"{page}?nocache={i}-{n}-{time.time_ns()}", args.seconds, args.clients)
-        static = load(args.port, lambda i, n: "/static/bench-page.html", args.seconds, args.clients)
-        print(f"page size: {len(body.encode()):,} bytes; {args.clients} clients, {args.seconds:.0f} s each, "
-              "gunicorn 2 workers")
-        print(f"fact-check page, cached:   {cached:8.0f} requests/s")
-        print(f"fact-check page, uncached: {uncached:8.0f} requests/s")
+        fetch(args.port, "/static/bench-page.html")
+        fetch(args.port, page)
+        if shutil.which("wrk"):
+            generator = "wrk, 2 threads"
+            static = wrk(args.port, "/static/bench-page.html", args.seconds, args.clients)
+            cached = wrk(args.port, page, args.seconds, args.clients)
+            uncached = wrk(args.port, page, args.seconds, args.clients, unique=True)
+        else:
+            generator = "the Python load generator (no wrk)"
+            static = load(args.port, lambda i, n: "/static/bench-page.html", args.seconds, args.clients)
+            cached = load(args.port, lambda i, n: page, args.seconds, args.clients)
+            uncached = load(args.port, lambda i, n: f"{page}?nocache={i}-{n}-{time.time_ns()}", args.seconds,
+                            args.clients)
+        from django.conf import settings
+
+        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        print(f"page size: {len(body.encode()):,} bytes; {args.clients} connections, {args.seconds:.0f} s each, "
+              f"gunicorn 2 workers, {generator}, cache {backend}")
         print(f"static file, same size:    {static:8.0f} requests/s")
+        print(f"fact-check page, cached:   {cached:8.0f} requests/s   ratio {cached / static:.2f} of the static file")
+        print(f"fact-check page, uncached: {uncached:8.0f} requests/s   "
+              f"ratio {uncached / static:.2f} of the static file")
 
         # Staleness: warm both workers, correct the verdict, then every answer must be new.
         for _ in range(50):
