@@ -23,10 +23,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from claims.views.common import wants_fragment
+from factcheck.replicas import reading_from, replica_aliases, replica_is_current
 
 log = logging.getLogger("factcheck.cache")
 
 GENERATION_KEY = "public:generation"
+# With read replicas: the primary's WAL position when the generation last moved. A page rendered
+# from a replica that has not replayed that far is served but not stored (factcheck.replicas).
+PRIMARY_LSN_KEY = "public:primary-lsn"
 # Every header wants_fragment reads: a shared cache must not answer one kind of request with the other's body.
 VARY = "HX-Request, HX-History-Restore-Request, HX-Boosted"
 
@@ -40,6 +44,26 @@ def generation() -> int:
     return value
 
 
+def _primary_lsn() -> str | None:
+    from django.db import DatabaseError, connections
+
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            return cursor.fetchone()[0]
+    except DatabaseError:
+        return None
+
+
+def may_store(request: HttpRequest) -> bool:
+    """Whether a page just rendered for this request may be stored: not when it was read from a
+    replica that had not yet replayed the last change readers should see."""
+    alias = reading_from()
+    if alias is None:
+        return True
+    return replica_is_current(alias, cache.get(PRIMARY_LSN_KEY))
+
+
 def bump_generation() -> None:
     """Make every cached public page stale. Runs after a write commits: a cache that cannot be
     reached must not turn the saved write into an error, so the bump is owed and made as soon as
@@ -48,7 +72,10 @@ def bump_generation() -> None:
     try:
         # A new value that is always larger: the time, or one more when clocks disagree.
         current = cache.get(GENERATION_KEY) or 0
-        cache.set(GENERATION_KEY, max(time.time_ns() // 1000, current + 1), timeout=None)
+        values = {GENERATION_KEY: max(time.time_ns() // 1000, current + 1)}
+        if replica_aliases():
+            values[PRIMARY_LSN_KEY] = _primary_lsn()
+        cache.set_many(values, timeout=None)
     except Exception as error:  # Redis down, or any backend failure: the page is rendered uncached
         _bump_owed = True
         _cache_failed(error)
@@ -227,7 +254,8 @@ def public_page(view):
             extra["keys"] = _keys_of(response)
             stored = (gen, content, response["Content-Type"], etag, extra)
             try:
-                cache.set(key, stored, timeout=settings.PUBLIC_CACHE_SECONDS)
+                if may_store(request):
+                    cache.set(key, stored, timeout=settings.PUBLIC_CACHE_SECONDS)
             except Exception as error:
                 _cache_failed(error)
         return _answer(request, stored, gen, fragment=fragment)

@@ -113,6 +113,7 @@ MIDDLEWARE = [
     # Anonymous readers' cached pages, answered here, before sessions, auth, messages and CSRF run,
     # with the headers of the middleware above (claims.public_cache).
     "claims.middleware.PublicCacheMiddleware",
+    "factcheck.replicas.ReplicaMiddleware",  # where this request reads from: a replica or the primary
     "claims.middleware.CleanQueryParametersMiddleware",
     "claims.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -173,6 +174,22 @@ else:
 # One test database per test process, so several test runs can share a server at once.
 _db["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", f"test_{_db.get('NAME') or 'factcheck'}_{os.getpid()}")}
 DATABASES = {"default": _db}
+
+# Read replicas for anonymous public reads (factcheck.replicas): comma-separated PostgreSQL URLs.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+for _n, _url in enumerate(DATABASE_REPLICA_URLS):
+    if not _url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: {_url!r} is not a PostgreSQL URL (postgres://…)")
+    _replica = dj_database_url.parse(_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    _replica["ENGINE"] = "django.db.backends.postgresql"
+    _replica["OPTIONS"] = {**_replica.get("OPTIONS", {}), "connect_timeout": 2}
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_n}"] = _replica
+DATABASE_ROUTERS = ["factcheck.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
+# Seconds a browser that wrote something reads from the primary (so it sees its own change).
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 5, minimum=0)
+# A replica further behind the primary than this is skipped until it catches up.
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 10, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: the shared database cache, or Redis with CACHE_URL.
