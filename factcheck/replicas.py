@@ -122,6 +122,8 @@ class ReplicaRouter:
     writes, migrations and everything outside a request use the primary."""
 
     def db_for_read(self, model, **hints):
+        if model is not None and model._meta.app_label == "django_cache":
+            return PRIMARY  # the database cache's generation must be the primary's, never a replay of it
         return _reading_from.get() or PRIMARY
 
     def db_for_write(self, model, **hints):

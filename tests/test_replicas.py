@@ -75,6 +75,24 @@ def test_it_reads_the_chosen_replica_during_the_request_and_writes_the_primary(m
     assert replicas.STICKY_COOKIE not in response.cookies
 
 
+def test_it_reads_the_database_cache_from_the_primary_whatever_the_request(monkeypatch):
+    from django.core.cache.backends.db import DatabaseCache
+
+    monkeypatch.setattr(replicas, "replica_aliases", lambda: ["replica_0"])
+    monkeypatch.setattr(replicas, "choose_replica", lambda: "replica_0")
+    model = DatabaseCache("factcheck_cache", {}).cache_model_class
+    seen = {}
+
+    def view(request):
+        from django.http import HttpResponse
+
+        seen["cache"] = replicas.ReplicaRouter().db_for_read(model)
+        return HttpResponse("ok")
+
+    replicas.ReplicaMiddleware(view)(requests.get("/"))
+    assert seen["cache"] == "default"
+
+
 def test_it_keeps_the_desk_on_the_primary(monkeypatch):
     monkeypatch.setattr(replicas, "replica_aliases", lambda: ["replica_0"])
     monkeypatch.setattr(replicas, "choose_replica", lambda: "replica_0")
