@@ -330,11 +330,10 @@ def varnish_half(seconds: float) -> bool:
                                  len(seen) == 3 and max(seen.values()) <= 1.0))
 
             # Kill one server under load (every request a miss, so both servers work).
-            loaded = subprocess.Popen(["wrk", "-t2", "-c8", f"-d{int(seconds)}s", "-s", "/dev/stdin",
-                                       f"http://127.0.0.1:{VARNISH_PORT}{page}"], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True)
-            loaded.stdin.write(UNIQUE)
-            loaded.stdin.close()
+            script = folder / "unique.lua"
+            script.write_text(UNIQUE)
+            loaded = subprocess.Popen(["wrk", "-t2", "-c8", f"-d{int(seconds)}s", "-s", str(script),
+                                       f"http://127.0.0.1:{VARNISH_PORT}{page}"], stdout=subprocess.PIPE, text=True)
             time.sleep(seconds / 3)
             processes["app2"].send_signal(signal.SIGKILL)
             output = loaded.communicate(timeout=seconds + 30)[0]

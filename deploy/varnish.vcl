@@ -46,7 +46,8 @@ sub vcl_recv {
         if (req.http.X-Keys == "") {
             return (synth(400, "Surrogate-Key needed"));
         }
-        ban("obj.http.Surrogate-Key ~ (^| )(" + regsuball(req.http.X-Keys, " +", "|") + ")( |$)");
+        # No space in the expression (a ban's argument ends at a space): \s between the keys.
+        ban("obj.http.Surrogate-Key ~ (^|\s)(" + regsuball(req.http.X-Keys, " +", "|") + ")(\s|$)");
         return (synth(200, "Banned"));
     }
 
