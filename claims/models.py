@@ -603,6 +603,47 @@ class SearchTerm(models.Model):
         return f"{self.lexeme} ({self.ndoc})"
 
 
+class Tally(models.Model):
+    """How many published checks each speaker, topic and language has, per rating: what the filters,
+    the speakers' list and the scorecards read instead of counting a million claims.
+
+    Kept by PostgreSQL triggers on claims, verdicts, appearances and topics (migration 0017), in the
+    same statement, so in the same transaction, as every publish, correction, retraction, merge and
+    appearance change, whoever makes it (a service, the admin, a bulk write). ``TallyEntry`` holds
+    what each claim counted, so that a claim's old speaker or rating is counted out exactly."""
+
+    class Kind(models.TextChoices):
+        SPEAKER = "s", "speaker"
+        TOPIC = "t", "topic"
+        LANGUAGE = "l", "language"
+
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    key = models.CharField(max_length=100)  # the speaker's or topic's id, or the language's primary subtag
+    rating_id = models.BigIntegerField(default=0)  # 0: no verdict
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key", "rating_id"], name="tally_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}, rating {self.rating_id}: {self.n}"
+
+
+class TallyEntry(models.Model):
+    """One thing a published check is counted under in ``Tally`` (its speakers, topics, language)."""
+
+    claim_id = models.BigIntegerField(db_index=True)
+    kind = models.CharField(max_length=1, choices=Tally.Kind.choices)
+    key = models.CharField(max_length=100)
+    rating_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim_id", "kind", "key"], name="tally_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id}: {self.kind} {self.key}"
+
+
 class ApiTokenScope(models.TextChoices):
     READ = "read", "read: the review queue and the desk's claims"
     CLAIMS_WRITE = "claims:write", "claims:write: log claims and appearances"

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch, Value
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -25,10 +25,10 @@ from claims import seo, services
 from claims.figures import comparisons_for
 from claims.forms import SuggestForm
 from claims.languages import language_for, language_name, normalise_tag, primary_subtag
-from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Topic
+from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Tally, Topic
 from claims.net import client_address
 from claims.public_cache import LISTINGS_KEY, claim_keys, public_page, surrogate_keys
-from claims.search import config_of, in_language, primary_of, same_language_first, search_query
+from claims.search import config_of, in_language, same_language_first, search_query
 from claims.templatetags.ratings import with_rating_scale
 from claims.views.common import page_or_fragment
 
@@ -67,11 +67,6 @@ def filtered(queryset, filters: dict):
     return queryset
 
 
-def other_appearances():
-    """Accepted appearances beyond each claim's first (the claim's own speaker is on the claim)."""
-    return Appearance.objects.filter(primary=False, accepted=True)
-
-
 def said_by(**speaker):
     """The claims a speaker said, through any accepted appearance (the first included)."""
     return Appearance.objects.filter(accepted=True, **speaker).values("claim_id")
@@ -84,30 +79,26 @@ def _listing(request: HttpRequest, queryset, filters: dict | None = None):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _filter_choices() -> dict:
-    # A LIMIT 1 subquery per speaker or topic stops at its first published check (through the
-    # foreign-key index); a join or EXISTS would make PostgreSQL read every claim.
-    def first_public(queryset) -> Subquery:
-        return Subquery(queryset.order_by().values("pk")[:1])
+def counted(kind: str) -> RawSQL:
+    """The ids of the speakers or topics with published checks, from the tallies (claims.models.Tally)."""
+    return RawSQL("SELECT key::bigint FROM claims_tally WHERE kind = %s AND n > 0", [kind])
 
-    published = Claim.objects.filter(status="published", imported=False)
-    also_said = other_appearances().filter(claim__status="published", claim__imported=False)
-    links = Claim.topics.through.objects.filter(claim__status="published", claim__imported=False)
+
+def _filter_choices() -> dict:
+    """The filters' choices: only what has published checks, read from the tallies (a few hundred
+    rows), never from the claims."""
     return {
-        "languages": published_languages(published),
+        "languages": published_languages(),
         "ratings": Rating.objects.filter(retired=False),
-        "speakers": Speaker.objects.annotate(first=Coalesce(
-            first_public(published.filter(speaker=OuterRef("pk"))),
-            first_public(also_said.filter(speaker=OuterRef("pk"))))).filter(first__isnull=False).only("slug", "name"),
-        "topics": Topic.objects.annotate(first=first_public(links.filter(topic=OuterRef("pk"))))
-        .filter(first__isnull=False),
+        "speakers": Speaker.objects.filter(pk__in=counted(Tally.Kind.SPEAKER)).only("slug", "name"),
+        "topics": Topic.objects.filter(pk__in=counted(Tally.Kind.TOPIC)),
     }
 
 
-def published_languages(published) -> list[tuple[str, str]]:
-    """The languages of the published checks, by primary subtag, each named in itself (one query,
-    through the index of public checks)."""
-    codes = published.order_by().annotate(primary=primary_of()).values_list("primary", flat=True).distinct()
+def published_languages() -> list[tuple[str, str]]:
+    """The languages of the published checks, by primary subtag, each named in itself."""
+    codes = (Tally.objects.filter(kind=Tally.Kind.LANGUAGE, n__gt=0).order_by().values_list("key", flat=True)
+             .distinct())
     return sorted(((code, language_name(code)) for code in codes), key=lambda pair: pair[1].casefold())
 
 
@@ -222,24 +213,18 @@ def claim_embed(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @public_page
 def speaker_list(request: HttpRequest) -> HttpResponse:
-    # A claim counts once for each speaker who said it: the claims they were logged with, plus those
-    # they said again elsewhere, counted apart in one small query (appearances beyond the first are
-    # few, and have an index of their own).
-    also = dict(other_appearances().filter(claim__status="published", claim__imported=False)
-                .exclude(claim__speaker=F("speaker")).order_by().values("speaker")
-                .annotate(n=Count("claim", distinct=True)).values_list("speaker", "n"))
-    speakers = (Speaker.objects.annotate(checks=Count("claims", filter=Q(claims__status="published",
-                                                                         claims__imported=False)))
-                .filter(Q(checks__gt=0) | Q(pk__in=list(also))).order_by("name"))
+    # A claim counts once for each speaker who said it (through any accepted appearance): the
+    # tallies hold it, so the page reads a few hundred rows whatever the number of claims.
+    checks = RawSQL("SELECT sum(n) FROM claims_tally WHERE kind = 's' AND key = claims_speaker.id::text", [])
+    speakers = (Speaker.objects.filter(pk__in=counted(Tally.Kind.SPEAKER)).annotate(checks=checks)
+                .order_by("name"))
     page = Paginator(speakers, 100).get_page(request.GET.get("page"))
-    for speaker in page:
-        speaker.checks += also.get(speaker.pk, 0)
     return render(request, "public/speaker_list.html", {"page": page})
 
 
 def scorecard(speaker: Speaker) -> list[dict]:
-    counts = dict(Claim.objects.published().filter(pk__in=said_by(speaker=speaker)).values_list("verdict__rating")
-                  .annotate(n=Count("pk")).values_list("verdict__rating", "n"))
+    counts = dict(Tally.objects.filter(kind=Tally.Kind.SPEAKER, key=str(speaker.pk), n__gt=0)
+                  .values_list("rating_id", "n"))
     rows = [{"rating": r, "count": counts.get(r.pk, 0)} for r in Rating.objects.all() if counts.get(r.pk) or
             not r.retired]
     top = max([row["count"] for row in rows] + [1])
