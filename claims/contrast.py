@@ -13,6 +13,7 @@ Pure Python, no Django. Two facts shape how it is used:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 BLACK = "#000000"
 WHITE = "#ffffff"
@@ -39,6 +40,7 @@ def _linear(channel: int) -> float:
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
 
+@lru_cache(maxsize=256)  # a scale has a handful of colours, and a listing draws each many times
 def relative_luminance(colour: str) -> float:
     """WCAG 2 relative luminance, 0 (black) to 1 (white)."""
     r, g, b = (_linear(c) for c in rgb(colour))

@@ -613,11 +613,13 @@ class Tally(models.Model):
     what each claim counted, so that a claim's old speaker or rating is counted out exactly."""
 
     class Kind(models.TextChoices):
+        SITE = "a", "the whole site"
         SPEAKER = "s", "speaker"
         TOPIC = "t", "topic"
         LANGUAGE = "l", "language"
 
-    kind = models.CharField(max_length=1, choices=Kind.choices)
+    # The kind in capitals counts retracted checks: listed, but on no scorecard and in no filter.
+    kind = models.CharField(max_length=1)
     key = models.CharField(max_length=100)  # the speaker's or topic's id, or the language's primary subtag
     rating_id = models.BigIntegerField(default=0)  # 0: no verdict
     n = models.IntegerField(default=0)
@@ -626,14 +628,14 @@ class Tally(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "key", "rating_id"], name="tally_unique")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.key}, rating {self.rating_id}: {self.n}"
+        return f"{self.kind} {self.key}, rating {self.rating_id}: {self.n}"
 
 
 class TallyEntry(models.Model):
     """One thing a published check is counted under in ``Tally`` (its speakers, topics, language)."""
 
     claim_id = models.BigIntegerField(db_index=True)
-    kind = models.CharField(max_length=1, choices=Tally.Kind.choices)
+    kind = models.CharField(max_length=1)
     key = models.CharField(max_length=100)
     rating_id = models.BigIntegerField(default=0)
 

@@ -278,7 +278,7 @@ def test_the_language_filter_costs_one_query_however_many_languages(client, url)
     few = count_queries(client, url)
     for n, tag in enumerate(["pt", "fr", "de", "it", "ar", "es-MX", "pt-BR", "sw"]):
         published(f"Canal {n} cerrado, fechado, fermé, geschlossen.", language=tag)
-    assert count_queries(client, url) == few <= 9
+    assert count_queries(client, url) == few <= (10 if url.startswith("/search/") else 9)  # search: + its snippets
 
 
 # --- matching ----------------------------------------------------------------------------------------

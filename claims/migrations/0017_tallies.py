@@ -3,9 +3,9 @@
 from django.db import migrations, models
 
 # What a set of claims counts, recomputed: what they counted is taken away (TallyEntry says what),
-# what they count now is added. A claim counts when it is published and not an archive record:
-# under each speaker who said it (accepted appearances, the first included), each topic, and its
-# language's primary subtag, all at its verdict's rating. Tally rows are taken in key order, so two
+# what they count now is added. A claim counts when it is public (published or retracted) and not
+# an archive record: under the whole site ('a'), each speaker who said it (accepted appearances,
+# the first included), each topic, and its language's primary subtag, all at its verdict's rating. Tally rows are taken in key order, so two
 # transactions recounting at once wait for each other instead of deadlocking.
 REFRESH = """
 CREATE OR REPLACE FUNCTION claims_tally_refresh(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
@@ -26,18 +26,23 @@ BEGIN
   UPDATE claims_tally t SET n = t.n - c.n FROM counted c
   WHERE t.id IN (SELECT id FROM locked) AND t.kind = c.kind AND t.key = c.key AND t.rating_id = c.rating_id;
   WITH live AS (
-         SELECT c.id, c.speaker_id, c.language, coalesce(v.rating_id, 0) AS rating_id
+         SELECT c.id, c.speaker_id, c.language, coalesce(v.rating_id, 0) AS rating_id, c.status = 'retracted' AS gone
          FROM claims_claim c LEFT JOIN claims_verdict v ON v.claim_id = c.id
-         WHERE c.id = ANY(ids) AND c.status = 'published' AND NOT c.imported),
+         WHERE c.id = ANY(ids) AND c.status IN ('published', 'retracted') AND NOT c.imported),
        fresh AS (
-         SELECT l.id AS claim_id, 's' AS kind, l.speaker_id::text AS key, l.rating_id FROM live l
-         UNION SELECT l.id, 's', a.speaker_id::text, l.rating_id
+         SELECT l.id AS claim_id, 'a' AS kind, '' AS key, l.rating_id, l.gone FROM live l
+         UNION SELECT l.id, 's', l.speaker_id::text, l.rating_id, l.gone FROM live l
+         UNION SELECT l.id, 's', a.speaker_id::text, l.rating_id, l.gone
                FROM live l JOIN claims_appearance a ON a.claim_id = l.id AND a.accepted
-         UNION SELECT l.id, 't', ct.topic_id::text, l.rating_id
+         UNION SELECT l.id, 't', ct.topic_id::text, l.rating_id, l.gone
                FROM live l JOIN claims_claim_topics ct ON ct.claim_id = l.id
-         UNION SELECT l.id, 'l', lower(split_part(l.language, '-', 1)), l.rating_id FROM live l WHERE l.language <> ''),
+         UNION SELECT l.id, 'l', lower(split_part(l.language, '-', 1)), l.rating_id, l.gone
+               FROM live l WHERE l.language <> ''),
+       -- A retracted check keeps its page and stays in the listings, but no scorecard counts it:
+       -- it is tallied under the kind in capitals.
        added AS (INSERT INTO claims_tallyentry (claim_id, kind, key, rating_id)
-                 SELECT claim_id, kind, key, rating_id FROM fresh RETURNING kind, key, rating_id)
+                 SELECT claim_id, CASE WHEN gone THEN upper(kind) ELSE kind END, key, rating_id FROM fresh
+                 RETURNING kind, key, rating_id)
   INSERT INTO claims_tally (kind, key, rating_id, n)
   SELECT kind, key, rating_id, count(*) FROM added GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
   ON CONFLICT (kind, key, rating_id) DO UPDATE SET n = claims_tally.n + EXCLUDED.n;
@@ -87,7 +92,8 @@ def _drop_triggers() -> str:
     return "\n".join(sql) + "\nDROP FUNCTION IF EXISTS claims_tally_refresh(bigint[]);"
 
 
-FILL = "SELECT claims_tally_refresh(ARRAY(SELECT id FROM claims_claim WHERE status = 'published' AND NOT imported))"
+FILL = ("SELECT claims_tally_refresh(ARRAY(SELECT id FROM claims_claim "
+        "WHERE status IN ('published', 'retracted') AND NOT imported))")
 
 
 class Migration(migrations.Migration):
@@ -101,7 +107,7 @@ class Migration(migrations.Migration):
             name='Tally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('s', 'speaker'), ('t', 'topic'), ('l', 'language')], max_length=1)),
+                ('kind', models.CharField(max_length=1)),
                 ('key', models.CharField(max_length=100)),
                 ('rating_id', models.BigIntegerField(default=0)),
                 ('n', models.IntegerField(default=0)),
@@ -115,7 +121,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('claim_id', models.BigIntegerField(db_index=True)),
-                ('kind', models.CharField(choices=[('s', 'speaker'), ('t', 'topic'), ('l', 'language')], max_length=1)),
+                ('kind', models.CharField(max_length=1)),
                 ('key', models.CharField(max_length=100)),
                 ('rating_id', models.BigIntegerField(default=0)),
             ],

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Value
+from django.db.models import F, Prefetch, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -27,6 +27,7 @@ from claims.forms import SuggestForm
 from claims.languages import language_for, language_name, normalise_tag, primary_subtag
 from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Tally, Topic
 from claims.net import client_address
+from claims.paging import CappedPaginator, KeysetPage, estimated_count, keyset_after
 from claims.public_cache import LISTINGS_KEY, claim_keys, public_page, surrogate_keys
 from claims.search import config_of, in_language, same_language_first, search_query
 from claims.templatetags.ratings import with_rating_scale
@@ -34,6 +35,7 @@ from claims.views.common import page_or_fragment
 
 PER_PAGE = 20
 QUERY_LIMIT = 500
+RANK_POOL = 2000
 
 
 def _filters(request: HttpRequest) -> dict:
@@ -53,7 +55,10 @@ def _parse_date(value: str):
 
 def filtered(queryset, filters: dict):
     if filters["rating"]:
-        queryset = queryset.filter(verdict__rating__slug=filters["rating"])
+        # By id, not through a join on the slug: PostgreSQL then knows how common the rating is and
+        # walks the newest checks until it has a page, instead of reading every verdict.
+        rating = Rating.objects.filter(slug=filters["rating"]).values_list("pk", flat=True).first()
+        queryset = queryset.filter(verdict__rating_id=rating) if rating else queryset.none()
     if filters["speaker"]:
         queryset = queryset.filter(pk__in=said_by(speaker__slug=filters["speaker"]))
     if filters["topic"]:
@@ -72,11 +77,46 @@ def said_by(**speaker):
     return Appearance.objects.filter(accepted=True, **speaker).values("claim_id")
 
 
-def _listing(request: HttpRequest, queryset, filters: dict | None = None):
+def _listing(request: HttpRequest, queryset, filters: dict | None = None, *, facet: tuple[str, str] | None = None):
+    """A newest-first page of public checks: numbered pages up to the count's cap, then keyset
+    pages (``after=`` the last check shown) however deep (claims.paging). ``facet`` is what the
+    page lists (a speaker's or a topic's checks), for its count from the tallies."""
     queryset = queryset.public().with_list_detail().newest_published()
     if filters:
         queryset = filtered(queryset, filters)
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    after = keyset_after(queryset, request.GET.get("after"))
+    if after is not None:
+        return KeysetPage(queryset, after, PER_PAGE)
+    exact = tallied_count(filters or {}, facet)
+    return CappedPaginator(queryset, PER_PAGE, keyset=True, exact=exact).get_page(request.GET.get("page"))
+
+
+def tallied_count(filters: dict, facet: tuple[str, str] | None = None) -> int | None:
+    """How many public checks a listing shows, from the tallies, when they hold it: the whole site,
+    or one speaker, topic or language, with or without a rating. None otherwise (dates, or two of
+    them at once): the listing then counts, up to its cap."""
+    if filters.get("from") or filters.get("to"):
+        return None
+    facets = [facet] if facet else []
+    if filters.get("speaker"):
+        speaker = Speaker.objects.filter(slug=filters["speaker"]).values_list("pk", flat=True).first()
+        facets.append((Tally.Kind.SPEAKER, str(speaker)))
+    if filters.get("topic"):
+        topic = Topic.objects.filter(slug=filters["topic"]).values_list("pk", flat=True).first()
+        facets.append((Tally.Kind.TOPIC, str(topic)))
+    if filters.get("language"):
+        facets.append((Tally.Kind.LANGUAGE, filters["language"]))
+    if len(facets) > 1:
+        return None
+    kind, key = facets[0] if facets else (Tally.Kind.SITE, "")
+    rows = Tally.objects.filter(kind__in=[kind, kind.upper()], key=key)  # published and retracted
+    if filters.get("rating"):
+        rows = rows.filter(rating_id=Rating.objects.filter(slug=filters["rating"]).values("pk")[:1])
+    return rows.aggregate(n=Sum("n"))["n"] or 0
+
+
+def _is_empty(page) -> bool:
+    return not page.object_list and not isinstance(page, KeysetPage)
 
 
 def counted(kind: str) -> RawSQL:
@@ -105,6 +145,7 @@ def published_languages() -> list[tuple[str, str]]:
 def _query_string(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("after", None)
     return query.urlencode()
 
 
@@ -239,8 +280,9 @@ def scorecard(speaker: Speaker) -> list[dict]:
 @public_page
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     speaker = get_object_or_404(Speaker, slug=slug)
-    page = _listing(request, Claim.objects.filter(pk__in=said_by(speaker=speaker)))
-    if not page.paginator.count:
+    page = _listing(request, Claim.objects.filter(pk__in=said_by(speaker=speaker)),
+                    facet=(Tally.Kind.SPEAKER, str(speaker.pk)))
+    if _is_empty(page):
         raise Http404("No public fact-checks of this speaker.")  # names from desk work stay private
     rows = scorecard(speaker)
     response = render(request, "public/speaker_detail.html", {
@@ -254,8 +296,8 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    page = _listing(request, topic.claims.all())
-    if not page.paginator.count:
+    page = _listing(request, topic.claims.all(), facet=(Tally.Kind.TOPIC, str(topic.pk)))
+    if _is_empty(page):
         raise Http404("No public fact-checks on this topic.")
     response = render(request, "public/topic_detail.html", {"topic": topic, "page": page})
     return surrogate_keys(response, f"topic-{topic.pk}", LISTINGS_KEY)
@@ -278,21 +320,33 @@ def search(request: HttpRequest) -> HttpResponse:
     # The reader's language: the one chosen, else the words' when that is clear, else the newsroom's.
     language = language_for(text, filters["language"])
     query = search_query(text, QUERY_LIMIT, language)
-    results = None
+    results, about = None, None
     if query is not None:
-        queryset = filtered(Claim.objects.public().with_list_detail(), filters).filter(search_vector=query)
-        queryset = queryset.annotate(
+        matches = filtered(Claim.objects.public(), filters).filter(search_vector=query)
+        # Ranking reads every row it ranks: only the first RANK_POOL matches the index finds are
+        # ranked, so a word in a twelfth of a million claims costs what a rare one does.
+        # Ranked in Python from one read of the first RANK_POOL matches the index finds (in its own
+        # order: no sort in SQL), then the page's checks with what their cards show.
+        pool = matches.order_by().annotate(
             same_language=same_language_first(language),
             # Normalised by document length: the exact quote outranks a longer one that contains it.
             rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
-            headline=SearchHeadline("quote", query, config=config_of("language"), start_sel=_START, stop_sel=_STOP,
-                                    max_words=40, min_words=15, highlight_all=True),
-        ).order_by("same_language", "-rank", "-published_at")
-        results = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+        ).values_list("pk", "same_language", "rank")[:RANK_POOL]
+        rows = sorted(pool, key=lambda r: (r[1], -r[2], -r[0]))  # equal ranks: the later check first
+        ranked = [row[0] for row in rows]
+        results = Paginator(ranked, PER_PAGE).get_page(request.GET.get("page"))
+        shown = Claim.objects.with_list_detail().in_bulk(results.object_list)
+        results.object_list = [shown[pk] for pk in results.object_list if pk in shown]
+        if len(ranked) >= RANK_POOL:
+            about = f"{max(estimated_count(matches), RANK_POOL):,}"
+        # Snippets for the page shown only: ts_headline reads and parses each quote again.
+        headlines = dict(Claim.objects.filter(pk__in=[c.pk for c in results]).annotate(headline=SearchHeadline(
+            "quote", query, config=config_of("language"), start_sel=_START, stop_sel=_STOP, max_words=40,
+            min_words=15, highlight_all=True)).values_list("pk", "headline"))
         for claim in results:
-            claim.safe_headline = safe_headline(claim.headline)
+            claim.safe_headline = safe_headline(headlines.get(claim.pk, claim.quote))
     return page_or_fragment(request, "public/search.html", "search-results", {
-        "q": text, "results": results, "filters": filters, "query": _query_string(request),
+        "q": text, "results": results, "about": about, "filters": filters, "query": _query_string(request),
         "limit": QUERY_LIMIT, **_filter_choices(),
     })
 
