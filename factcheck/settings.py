@@ -197,7 +197,7 @@ CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("CACHE_URL must be a redis:// URL")
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "factcheck.cache.SharedRedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {
         "default": {"BACKEND": "factcheck.cache.UpsertDatabaseCache", "LOCATION": "factcheck_cache"}

@@ -184,3 +184,21 @@ def test_it_says_when_the_database_does_not_answer(monkeypatch):
     monkeypatch.setattr(CursorWrapper, "execute", refuse)
     response = Client().get("/healthz")
     assert response.status_code == 503 and b"database" in response.content
+
+
+def test_it_keeps_one_redis_client_per_pool_and_still_caches():
+    import socket
+
+    from factcheck.cache import SharedRedisCache
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    redis_cache = SharedRedisCache("redis://127.0.0.1:6379/12", {"KEY_PREFIX": "test-early-cache"})
+    redis_cache.set("page", (1, b"<html>", "text/html"))
+    assert redis_cache.get_many(["page", "missing"]) == {"page": (1, b"<html>", "text/html")}
+    client = redis_cache._cache.get_client()
+    assert redis_cache._cache.get_client() is client and redis_cache._cache.get_client(write=True) is client
+    redis_cache.delete("page")
+    assert redis_cache.get("page") is None
