@@ -183,6 +183,9 @@ class Claim(models.Model):
             # The public listings: newest public checks first, without reading the rest.
             models.Index(fields=["-published_at", "-id"], name="claim_public_newest",
                          condition=Q(status__in=PUBLIC_STATUSES, imported=False)),
+            # A speaker's page: their newest public checks, however many others the site has. Not
+            # partial: with the public listings' condition, PostgreSQL would AND it into searches.
+            models.Index(fields=["speaker", "-published_at", "-id"], name="claim_public_by_speaker"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="claim_status_valid"),

@@ -21,6 +21,8 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 COUNT_CAP = 1000
+# Search ranks at most this many matches, the first the index finds.
+RANK_POOL = 1000
 
 
 class CappedPaginator(Paginator):
@@ -47,6 +49,10 @@ class CappedPaginator(Paginator):
             return min(self.exact, self.cap + 1)
         rows = self.object_list if self.counted is None else self.counted
         return min(rows[: self.cap + 1].count(), self.cap + 1)
+
+    @property
+    def cap_display(self) -> str:
+        return f"{self.cap:,}"
 
     @property
     def more(self) -> bool:
@@ -99,3 +105,20 @@ def estimated_count(queryset: QuerySet) -> int:
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def rank_pool(matches: QuerySet, query, language: str) -> list[int]:
+    """The ids of the first ``RANK_POOL`` matches the index finds (in its own order: no sort in SQL),
+    best first: those in the reader's language, then by rank (normalised by document length, so
+    the exact quote outranks a longer text containing it), equal ranks the later check first. One
+    read of a few thousand rows however common the words, ranked here."""
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import F, Value
+
+    from claims.search import same_language_first
+
+    rows = matches.order_by().annotate(
+        same_language=same_language_first(language),
+        rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
+    ).values_list("pk", "same_language", "rank")[:RANK_POOL]
+    return [pk for pk, _, _ in sorted(rows, key=lambda r: (r[1], -r[2], -r[0]))]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +18,8 @@ from claims.forms import AssignForm, ClaimForm, SpeakerForm, desk_people
 from claims.idempotency import submit_once
 from claims.languages import language_for
 from claims.models import Claim, ReviewVote, Speaker, Status, Tip, Topic
-from claims.search import same_language_first, search_query
+from claims.paging import CappedPaginator, rank_pool
+from claims.search import search_query
 from claims.views.common import page_or_fragment, posted_text, see_other, wants_fragment
 from claims.views.decorators import desk_required
 
@@ -49,15 +49,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def search_claims(queryset, text: str):
-    """Full-text search on the stored vector, best matches first: those in the words' language (when
-    it is clear, else the newsroom's) ahead."""
+    """Full-text search on the stored vector: the ids of the best matches first, those in the words'
+    language (when it is clear, else the newsroom's) ahead (claims.paging.rank_pool); the queryset
+    itself, newest change first, when the text has no word to search."""
     language = language_for(text)
     query = search_query(text, language=language)
     if query is None:
         return queryset.order_by("-updated_at", "-id")
-    return queryset.filter(search_vector=query).annotate(
-        same_language=same_language_first(language), rank=SearchRank(F("search_vector"), query)).order_by(
-        "same_language", "-rank", "-updated_at")
+    return rank_pool(queryset.filter(search_vector=query), query, language)
 
 
 @require_GET
@@ -79,8 +78,16 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         claims = claims.filter(assignee_id=int(filters["assignee"]))
     if filters["topic"].isdigit():
         claims = claims.filter(topics__id=int(filters["topic"]))
-    claims = search_claims(claims, filters["q"]) if filters["q"].strip() else claims.order_by("-updated_at", "-id")
-    page = Paginator(claims, PER_PAGE).get_page(params.get("page"))
+    if filters["q"].strip():
+        found = search_claims(claims, filters["q"])
+        if isinstance(found, list):  # ranked ids: the page's claims are read after
+            page = Paginator(found, PER_PAGE).get_page(params.get("page"))
+            shown = claims.in_bulk(page.object_list)
+            page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
+        else:
+            page = CappedPaginator(found, PER_PAGE).get_page(params.get("page"))
+    else:
+        page = CappedPaginator(claims.order_by("-updated_at", "-id"), PER_PAGE).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
     return page_or_fragment(request, "desk/claim_list.html", "claim-table", {
