@@ -216,8 +216,7 @@ def cached_answer(request: HttpRequest) -> HttpResponse | None:
         return None
     gen, stored = found.get(GENERATION_KEY), found.get(key)
     if gen is None or stored is None or stored[0] != gen:
-        if gen is not None:
-            request.public_cache_miss = (key, gen)  # the view's public_page need not ask again
+        request.public_cache_miss = (key, gen)  # the view's public_page need not ask again
         return None
     _cache_answered()
     return _answer(request, stored, gen, fragment=fragment)
@@ -236,6 +235,12 @@ def public_page(view):
         missed = getattr(request, "public_cache_miss", None)
         if missed is not None and missed[0] == key:
             gen, stored = missed[1], None
+            if gen is None:  # no generation yet (a cache just started): make it
+                try:
+                    gen = generation()
+                except Exception as error:
+                    _cache_failed(error)
+                    return view(request, *args, **kwargs)
         else:
             try:
                 gen, stored = _lookup(key)
