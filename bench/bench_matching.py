@@ -251,6 +251,8 @@ def main() -> None:
                 migration.index_where_pgvector(migrations.state.StateApps, editor)
         print(f"embedded {missing:,} claims and their appearances in {time.perf_counter() - started:.1f} s")
     refresh_term_stats()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # a server with autovacuum off would plan a million rows without statistics
     total = Claim.objects.count()
     print(f"matching by meaning: {'pgvector (HNSW)' if has_pgvector() else 'exact numpy re-ranking'} "
           f"({connection.settings_dict['NAME']} on PostgreSQL {connection.pg_version // 10000})")
