@@ -37,6 +37,9 @@ APP_PORTS = (8101, 8102)  # deploy/varnish.vcl's backends
 VARNISH_PORT = 6081
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import UNIQUE_LUA, wrk, wrk_command, wrk_figures  # noqa: E402 - bench/load.py, beside this script
+
 
 def as_postgres(*command: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True, text=True,
@@ -232,35 +235,6 @@ def wait_for(port: int, path: str = "/healthz", seconds: float = 30) -> None:
     raise RuntimeError(f"nothing answered on port {port}")
 
 
-def wrk(port: int, path: str, seconds: float, *, script: str | None = None) -> dict:
-    command = ["wrk", "-t2", "-c8", f"-d{int(seconds)}s"]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
-        if script:
-            lua.write(script)
-            lua.flush()
-            command += ["-s", lua.name]
-        output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                                check=True).stdout
-    figures = {"rps": float(next(line.split()[1] for line in output.splitlines() if line.startswith("Requests/sec:"))),
-               "requests": int(next(line.split()[0] for line in output.splitlines() if "requests in" in line)),
-               "non2xx": 0, "errors": 0}
-    for line in output.splitlines():
-        if "Non-2xx" in line:
-            figures["non2xx"] = int(line.split()[-1])
-        if "Socket errors" in line:
-            figures["errors"] = sum(int(part.split()[-1]) for part in line.split(":", 1)[1].split(","))
-    return figures
-
-
-UNIQUE = """
-counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", wrk.path .. "?load=" .. counter .. "-" .. math.random(1000000000))
-end
-"""
-
-
 def varnish_half(seconds: float) -> bool:
     print("Two app servers behind Varnish, sharing PostgreSQL and Redis")
     for tool in ("varnishd", "wrk"):
@@ -331,14 +305,13 @@ def varnish_half(seconds: float) -> bool:
 
             # Kill one server under load (every request a miss, so both servers work).
             script = folder / "unique.lua"
-            script.write_text(UNIQUE)
-            loaded = subprocess.Popen(["wrk", "-t2", "-c8", f"-d{int(seconds)}s", "-s", str(script),
-                                       f"http://127.0.0.1:{VARNISH_PORT}{page}"], stdout=subprocess.PIPE, text=True)
+            script.write_text(UNIQUE_LUA)
+            loaded = subprocess.Popen(wrk_command(VARNISH_PORT, page, seconds, script=str(script)),
+                                      stdout=subprocess.PIPE, text=True)
             time.sleep(seconds / 3)
             processes["app2"].send_signal(signal.SIGKILL)
-            output = loaded.communicate(timeout=seconds + 30)[0]
-            total = int(next(line.split()[0] for line in output.splitlines() if "requests in" in line))
-            failed = sum(int(line.split()[-1]) for line in output.splitlines() if "Non-2xx" in line)
+            figures = wrk_figures(loaded.communicate(timeout=seconds + 30)[0])
+            total, failed = figures["requests"], figures["non2xx"] + figures["errors"]
             print(f"  one server killed (SIGKILL) a third into {seconds:.0f} s of misses: {failed} of {total:,} "
                   "requests failed")
             results.append(check("killing one server loses at most the requests in flight", failed <= 16,

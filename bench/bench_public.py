@@ -19,13 +19,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import load as load_tools  # noqa: E402 - bench/load.py, beside this script
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 os.environ.setdefault("FACTCHECK_ENV", "development")
 
@@ -56,29 +58,12 @@ def load(port: int, path_for, seconds: float, clients: int) -> float:
     return sum(done) / seconds
 
 
-WRK_UNIQUE = """
-counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", wrk.path .. "?nocache=" .. counter .. "-" .. math.random(1000000000))
-end
-"""
-
-
 def wrk(port: int, path: str, seconds: float, clients: int, *, unique: bool = False) -> float:
-    """Requests per second from wrk (2 threads); with ``unique``, every request has a query string
-    of its own, so every one is a cache miss."""
-    command = ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s"]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        if unique:
-            script.write(WRK_UNIQUE)
-            script.flush()
-            command += ["-s", script.name]
-        output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                                check=True).stdout
-    if "Non-2xx" in output:
-        raise RuntimeError(f"wrk saw errors for {path}:\n{output}")
-    return float(next(line.split()[1] for line in output.splitlines() if line.startswith("Requests/sec:")))
+    """Requests per second from wrk (bench/load.py); with ``unique``, every request is a cache miss."""
+    figures = load_tools.wrk(port, path, seconds, clients, unique=unique)
+    if figures["non2xx"] or figures["errors"]:
+        raise RuntimeError(f"wrk saw errors for {path}: {figures}")
+    return figures["rps"]
 
 
 def fetch(port: int, path: str) -> str:

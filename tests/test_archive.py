@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -304,24 +305,29 @@ def test_it_imports_rows_that_match_desk_claims_and_lists_them_as_strong_matches
 # --- batches written in parallel ------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)  # the writers' own connections see only what is committed
-def test_it_writes_batches_on_connections_of_their_own_and_loses_no_count(tmp_path, monkeypatch):
-    import threading
+@pytest.fixture
+def writer_threads(monkeypatch) -> set[str]:
+    """The names of the threads that wrote the import's batches."""
+    from claims import archive
 
+    names: set[str] = set()
+    write = archive._write
+
+    def watched(batch):
+        names.add(threading.current_thread().name)
+        return write(batch)
+
+    monkeypatch.setattr(archive, "_write", watched)
+    return names
+
+
+@pytest.mark.django_db(transaction=True)  # the writers' own connections see only what is committed
+def test_it_writes_batches_on_connections_of_their_own_and_loses_no_count(tmp_path, monkeypatch, writer_threads):
     from claims import archive
     from claims.matching import refresh_term_stats
     from claims.models import SearchTerm
 
     monkeypatch.setattr(archive, "BATCH", 7)
-    writers = set()
-    write = archive._write
-
-    def watched(batch):
-        writers.add(threading.current_thread().name)
-        return write(batch)
-
-    monkeypatch.setattr(archive, "_write", watched)
-    # Each batch has words of its own, so no row lock of the statistics orders the writers for them.
     words = ["nurses", "teachers", "officers", "homes", "buses", "pupils", "doctors", "farms", "ferries"]
     rows = [{"claim": f"{words[i // 7]} {words[i // 7]}{i // 7} rose in region {i}.", "speaker": f"Speaker {i % 5}",
              "rating": "True", "date": "2022-05-01", "url": f"https://archive.example.org/parallel/{i}",
@@ -329,7 +335,7 @@ def test_it_writes_batches_on_connections_of_their_own_and_loses_no_count(tmp_pa
     out, err = run_import(write_csv(tmp_path / "parallel.csv", rows))
 
     assert err == "" and "Imported 63 archive records" in out
-    assert len(writers) == 2 and all(name.startswith("import") for name in writers)
+    assert len(writer_threads) == 2 and all(name.startswith("import") for name in writer_threads)
     imported = Claim.objects.filter(imported=True)
     assert imported.count() == 63 and Verdict.objects.filter(claim__imported=True).count() == 63
     assert Speaker.objects.filter(name__startswith="Speaker ").count() == 5
@@ -343,20 +349,10 @@ def test_it_writes_batches_on_connections_of_their_own_and_loses_no_count(tmp_pa
     assert added == dict(SearchTerm.objects.values_list("lexeme", "ndoc"))
 
 
-def test_it_writes_every_batch_in_the_callers_transaction_when_there_is_one(tmp_path, monkeypatch):
-    import threading
-
+def test_it_writes_every_batch_in_the_callers_transaction_when_there_is_one(tmp_path, monkeypatch, writer_threads):
     from claims import archive
 
     monkeypatch.setattr(archive, "BATCH", 2)
-    writers = set()
-    write = archive._write
-
-    def watched(batch):
-        writers.add(threading.current_thread().name)
-        return write(batch)
-
-    monkeypatch.setattr(archive, "_write", watched)
     run_import(write_csv(tmp_path / "archive.csv", GOOD_ROWS))
-    assert writers == {threading.current_thread().name}
+    assert writer_threads == {threading.current_thread().name}
     assert Claim.objects.filter(imported=True).count() == 3
