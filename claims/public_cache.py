@@ -201,6 +201,7 @@ def _answer(request: HttpRequest, stored: tuple, gen: int, *, fragment: bool) ->
         if name in extra:
             response[name] = extra[name]
     response.xframe_options_exempt = extra.get("frameable", False)
+    response.from_public_cache = True  # the site's policy as built once (claims.middleware.SiteCSPMiddleware)
     return _finish(response, etag, last_modified, keys, fragment=fragment)
 
 

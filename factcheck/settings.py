@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "claims.middleware.HealthCheckMiddleware",  # /healthz, for load balancers (before the host check)
     "django.middleware.security.SecurityMiddleware",
     "claims.middleware.ResponseHeadersMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "claims.middleware.SiteCSPMiddleware",  # django-csp's, with the site's policy built once for cached pages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Anonymous readers' cached pages, answered here, before sessions, auth, messages and CSRF run,
     # with the headers of the middleware above (claims.public_cache).

@@ -202,3 +202,27 @@ def test_it_keeps_one_redis_client_per_pool_and_still_caches():
     assert redis_cache._cache.get_client() is client and redis_cache._cache.get_client(write=True) is client
     redis_cache.delete("page")
     assert redis_cache.get("page") is None
+
+
+def test_it_sends_a_cached_page_the_policy_as_configured(claim, settings):
+    import copy
+
+    url = f"/claims/{claim.slug}/"
+    client = Client()
+    client.get(url)
+    assert client.get(url)["Content-Security-Policy"] == client.get(url + "?other")["Content-Security-Policy"]
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"] = ["'self'", "https://images.example.org"]
+    settings.CONTENT_SECURITY_POLICY = policy
+    cache.clear()
+    rendered, cached = client.get(url), client.get(url)
+    assert "https://images.example.org" in rendered["Content-Security-Policy"]
+    assert cached["Content-Security-Policy"] == rendered["Content-Security-Policy"]
+
+
+def test_it_keeps_a_pages_own_policy_when_cached(claim):
+    client = Client()
+    url = f"/embed/claims/{claim.slug}/"
+    rendered, cached = client.get(url), client.get(url)
+    assert "frame-ancestors *" in cached["Content-Security-Policy"]
+    assert headers_of(cached) == headers_of(rendered)
