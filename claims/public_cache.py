@@ -8,6 +8,11 @@ without tracking which pages a change touches.
 A URL has two answers, the whole page and the fragment htmx swaps in; they are stored apart,
 chosen by the same rule the views use (`wants_fragment`), so a history restore or a boosted
 request never gets a stored fragment and a plain htmx request never gets a stored page.
+
+Anonymous readers' stored pages are answered by ``cached_answer`` from a middleware, before
+sessions, auth and CSRF run (``claims.middleware.PublicCacheMiddleware``); ``public_page`` renders
+and stores on a miss. Each page names what it shows in ``Surrogate-Key`` and ``Cache-Tag``, for a
+CDN or Varnish to purge by (``claims.cdn``).
 """
 
 from __future__ import annotations
