@@ -319,7 +319,8 @@ class PreparedRecords:
     happen on another connection while the next batch is prepared (``insert_archive_records``)."""
 
     records: list[ArchiveRecord]
-    params: list
+    slugs: list[str]
+    params: list  # the claims statement's arrays, in its order
 
 
 def prepare_archive_records(records: list[ArchiveRecord]) -> PreparedRecords:
@@ -328,7 +329,7 @@ def prepare_archive_records(records: list[ArchiveRecord]) -> PreparedRecords:
     slugs = [archive_slug(r.url) for r in records]
     docs = [document_texts(r.quote, r.checked, r.speaker.name, r.speaker.role, r.conclusion) for r in records]
     languages = [r.language or language_for(r.quote) for r in records]
-    return PreparedRecords(records, [
+    return PreparedRecords(records, slugs, [
         [r.quote for r in records], [r.checked for r in records], [r.speaker.pk for r in records],
         [r.source_id for r in records], [r.said for r in records], slugs, [r.url for r in records],
         [r.published for r in records], *([d[i] for d in docs] for i in range(3)), languages,
@@ -342,11 +343,10 @@ def write_archive_records(prepared: PreparedRecords) -> list[int]:
     records = prepared.records
     if not records:
         return []
-    slugs = prepared.params[5]
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_CLAIMS, prepared.params)
         ids = dict((slug, pk) for pk, slug in cursor.fetchall())
-        claim_ids = [ids[slug] for slug in slugs]
+        claim_ids = [ids[slug] for slug in prepared.slugs]
         cursor.execute(_INSERT_VERDICTS, [
             claim_ids, [r.rating_id for r in records], [r.conclusion for r in records],
             [r.published for r in records], [r.publisher_name for r in records],
@@ -358,8 +358,6 @@ def insert_archive_records(records: list[ArchiveRecord]) -> list[int]:
     """Claims (with their search documents and embeddings) and their verdicts, one statement each;
     the new claims' ids in the order of ``records``. Their appearances and term statistics come
     after, from ``index_archive_claims``."""
-    if not records:
-        return []
     return write_archive_records(prepare_archive_records(records))
 
 

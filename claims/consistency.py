@@ -43,25 +43,27 @@ def ruling_candidates(claim: Claim) -> list:
 def conflicting_rulings(claim: Claim, verdict: Verdict | None = None, candidates: list | None = None
                         ) -> list[PastRuling]:
     """Past rulings on matching claims whose rating differs from this verdict's."""
-    from claims.matching import similarity
+    from claims.matching import similarities
 
     if verdict is None:
         verdict = Verdict.objects.filter(claim=claim).select_related("rating").first()
     if verdict is None or verdict.rating_id is None:
         return []
-    text = f"{claim.quote} {claim.claim_checked}".strip()
-    found = []
+    rated = []
     for match in ruling_candidates(claim) if candidates is None else candidates:
         past = getattr(match.claim, "verdict", None)
         # Unrated archive records never trigger the gate: a ClaimReview whose rating is not on our
         # scale keeps only the publisher's words (``publisher_rating``), and words are not a rating.
-        if past is None or past.rating is None or past.rating.pk == verdict.rating_id:
-            continue
-        score = max(similarity(claim.quote, match.claim.quote),
-                    similarity(text, f"{match.claim.quote} {match.claim.claim_checked}".strip()))
-        if score >= settings.CONSISTENCY_MATCH_THRESHOLD:
-            found.append(PastRuling(match.claim, past.rating, score))
-    return found
+        if past is not None and past.rating is not None and past.rating.pk != verdict.rating_id:
+            rated.append((match.claim, past.rating))
+    # Quote against quote, and quote with claim as checked against the same: two comparisons for
+    # all the rulings at once (one statistics query and one model call each).
+    text = f"{claim.quote} {claim.claim_checked}".strip()
+    by_quote = similarities(claim.quote, [past.quote for past, _ in rated])
+    by_text = similarities(text, [f"{past.quote} {past.claim_checked}".strip() for past, _ in rated])
+    return [PastRuling(past, rating, score)
+            for (past, rating), score in zip(rated, map(max, by_quote, by_text), strict=True)
+            if score >= settings.CONSISTENCY_MATCH_THRESHOLD]
 
 
 def statement_errors(rulings: list[PastRuling], statements: dict[int, dict]) -> dict[str, list[str]]:

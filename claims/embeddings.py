@@ -1,6 +1,6 @@
 """What a text means, as a vector: the semantic half of "already checked?".
 
-One small interface, so another model can be configured later: ``embed(texts)`` returns one
+One small interface, so another model can be configured later: ``embed_array(texts)`` returns one
 unit-length vector of ``DIM`` floats per text (cosine similarity is then a dot product). The
 model is wordllama's 256-dimension ``l2_supercat`` weights, shipped inside the wheel: loaded once
 per process, on first use, from the installed package folder, never from the network (version
@@ -13,7 +13,6 @@ one (the others are matched by their words only).
 from __future__ import annotations
 
 import io
-import threading
 from functools import cache
 from pathlib import Path
 
@@ -22,17 +21,14 @@ import numpy as np
 from claims.textnorm import normalise
 
 DIM = 256
-MODEL = "wordllama l2_supercat 256"
-_LOCK = threading.Lock()
 
 
-@cache
+@cache  # one load a process (two threads asking at once may both load it: harmless, and rare)
 def _model():
     import wordllama
     from wordllama import WordLlama
 
-    with _LOCK:
-        return WordLlama.load(dim=DIM, cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    return WordLlama.load(dim=DIM, cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
 
 def applies_to(language: str | None) -> bool:
@@ -50,25 +46,6 @@ def embed_array(texts: list[str]) -> np.ndarray:
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
 
-def embed(texts: list[str]) -> list[list[float]]:
-    """One unit vector (DIM floats, rounded to 6 places) per text, ready for a ``real[]`` column."""
-    return np.round(embed_array(list(texts)).astype(np.float64), 6).tolist()
-
-
-def embed_one(text: str) -> list[float]:
-    return embed([text])[0]
-
-
-def for_language(texts: list[str], languages: list[str | None]) -> list[list[float] | None]:
-    """Embeddings for the texts whose language is embedded, None for the others (one model call)."""
-    wanted = [i for i, language in enumerate(languages) if applies_to(language)]
-    vectors = embed([texts[i] for i in wanted])
-    out: list[list[float] | None] = [None] * len(texts)
-    for i, vector in zip(wanted, vectors, strict=True):
-        out[i] = vector
-    return out
-
-
 def claim_text(quote: str, claim_checked: str | None) -> str:
     """What a claim's embedding is computed from: its quote and the claim as checked (once, when
     the quote already says it word for word, as an archive record's does)."""
@@ -81,13 +58,6 @@ def claim_text(quote: str, claim_checked: str | None) -> str:
 
 
 # --- storage: the ``embedding`` columns of claims and appearances ----------------------------------
-
-def literal(vector: list[float] | None) -> str | None:
-    """A vector as a PostgreSQL array literal (None stays NULL), for bulk statements."""
-    if vector is None:
-        return None
-    return "{" + ",".join(map(repr, vector)) + "}"
-
 
 def literals(texts: list[str], languages: list[str | None]) -> list[str | None]:
     """The embeddings of the texts in an embedded language as array literals (None for the others),

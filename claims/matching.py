@@ -243,12 +243,9 @@ def _nearest_candidates(base, vector: np.ndarray) -> list[int]:
     """The claims nearest in meaning, and the claims of the nearest appearances (HNSW, pgvector)."""
     from claims.models import Appearance
 
+    # Filtered searches walk the graph on until enough are found: hnsw.ef_search and
+    # hnsw.iterative_scan are set for every session (factcheck.settings.HNSW_OPTIONS).
     literal = _vector_literal(vector)
-    if not getattr(connection, "_hnsw_settings", False):
-        with connection.cursor() as cursor:
-            # Filtered searches (published claims only, say) walk the graph on until enough are found.
-            cursor.execute("SET hnsw.ef_search = 80; SET hnsw.iterative_scan = relaxed_order")
-        connection._hnsw_settings = True
 
     def distance(table: str) -> RawSQL:
         return RawSQL(f"({table}.embedding::vector(256)) <=> %s::vector(256)", [literal])  # noqa: S611

@@ -16,7 +16,7 @@ import json
 import math
 from functools import cached_property
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Q, QuerySet
 
@@ -88,6 +88,14 @@ class KeysetPage:
     @property
     def next_after(self) -> int | None:
         return self.object_list[-1].pk if self.has_next_keyset and self.object_list else None
+
+
+def ranked_page(ranked: list[int], queryset: QuerySet, per_page: int, number) -> Page:
+    """A page of ranked ids (``rank_pool``), its rows read from ``queryset`` in that order."""
+    page = Paginator(ranked, per_page).get_page(number)
+    shown = queryset.in_bulk(page.object_list)
+    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
+    return page
 
 
 def keyset_after(queryset: QuerySet, value: str | None) -> tuple | None:

@@ -171,6 +171,19 @@ else:
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {},
     }
+# pgvector's search settings for every session (matching asks for the nearest claims of a filtered
+# set: the graph is walked on until enough are found). Given at connection start, so they hold for
+# every connection, replicas' too; a server without pgvector keeps them as unused placeholders.
+HNSW_OPTIONS = "-c hnsw.ef_search=80 -c hnsw.iterative_scan=relaxed_order"
+
+
+def _with_hnsw(database: dict) -> dict:
+    options = database.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} {HNSW_OPTIONS}".strip()
+    return database
+
+
+_with_hnsw(_db)
 # One test database per test process, so several test runs can share a server at once.
 _db["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", f"test_{_db.get('NAME') or 'factcheck'}_{os.getpid()}")}
 DATABASES = {"default": _db}
@@ -184,6 +197,7 @@ for _n, _url in enumerate(DATABASE_REPLICA_URLS):
     _replica["ENGINE"] = "django.db.backends.postgresql"
     _replica["OPTIONS"] = {**_replica.get("OPTIONS", {}), "connect_timeout": 2}
     _replica["TEST"] = {"MIRROR": "default"}
+    _with_hnsw(_replica)
     DATABASES[f"replica_{_n}"] = _replica
 DATABASE_ROUTERS = ["factcheck.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
 # Seconds a browser that wrote something reads from the primary (so it sees its own change).

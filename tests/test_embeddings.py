@@ -43,20 +43,20 @@ def test_it_embeds_offline_into_unit_vectors_of_256(monkeypatch):
         raise AssertionError("the model tried the network")
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    [a, b, c] = embeddings.embed(["Over 50,000 migrants crossed the Channel",
-                                  "More than fifty thousand people crossed the channel in boats",
-                                  "Teachers' pay has fallen in real terms"])
+    [a, b, c] = embeddings.embed_array(["Over 50,000 migrants crossed the Channel",
+                                        "More than fifty thousand people crossed the channel in boats",
+                                        "Teachers' pay has fallen in real terms"])
     assert len(a) == embeddings.DIM == 256
     assert np.linalg.norm(a) == pytest.approx(1.0, abs=1e-4)
     assert np.dot(a, b) > np.dot(a, c)
-    assert embeddings.embed([]) == []
+    assert embeddings.embed_array([]).shape == (0, 256)
 
 
 def test_it_embeds_english_only():
     assert embeddings.applies_to("en") and embeddings.applies_to("en-GB") and embeddings.applies_to(None)
     assert not embeddings.applies_to("es") and not embeddings.applies_to("pt-BR")
-    english, spanish = embeddings.for_language(["Crime fell", "El crimen bajó"], ["en", "es"])
-    assert len(english) == 256 and spanish is None
+    english, spanish = embeddings.literals(["Crime fell", "El crimen bajó"], ["en", "es"])
+    assert english.startswith("{") and len(english.strip("{}").split(",")) == 256 and spanish is None
 
 
 # --- stored on save, on import, and by a command ------------------------------------------------
@@ -193,11 +193,11 @@ def test_it_matches_other_languages_by_their_words_only():
     [match] = find_similar("migrantes cruzaron el canal", language="es")
     assert match.claim == claim
     assert match.semantic is None
-    assert match.score == pytest.approx(min(1.0, match.lexical * 1.0), abs=1e-6) or match.score <= match.lexical
+    assert match.score <= match.lexical  # words alone: no meaning raises it (a near miss may lower it)
 
 
 def test_its_similarity_uses_meaning_as_well_as_words():
     near = similarity("Inflation has fallen to 2 per cent", "Inflation is down to two percent")
     far = similarity("Inflation has fallen to 2 per cent", "Knife crime has gone up in London")
     assert near > 0.5 > far
-    assert similarity("a b c", "a b c") == pytest.approx(similarity("a b c", "a b c"))
+    assert similarity("Inflation is down to two percent", "Inflation has fallen to 2 per cent") == pytest.approx(near)

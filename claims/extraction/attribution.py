@@ -34,7 +34,6 @@ from claims.extraction.lexicon import (
     KEEP_HONORIFICS,
     MALE,
     MALE_NAMES,
-    NOT_SPEAKER_LABELS,
     NP_STOP,
     ORG_WORDS,
     PARTIES,
@@ -48,6 +47,7 @@ from claims.extraction.lexicon import (
     TITLE_HEADS,
     TITLE_WORDS,
     US_TITLES,
+    labels_no_one,
     word_set,
 )
 
@@ -750,7 +750,7 @@ def _masked_spans(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, i
     spans = []
     for lo, hi in ranges:
         for m in (DATELINE.match(text, lo, hi), SPEAKER_LABEL.match(text, lo, hi)):
-            if m and m.end() > lo and _base(m.group().split()[0].rstrip(":")) not in NOT_SPEAKER_LABELS:
+            if m and m.end() > lo and not labels_no_one(m.group().split()[0]):
                 spans.append((m.start(), m.end()))
         if "(" in text[lo:hi] or "-" in text[lo:hi]:
             spans.extend((m.start(), m.end()) for m in PARTY_STATE.finditer(text, lo, hi))

@@ -23,8 +23,8 @@ from claims.extraction.lexicon import (
     ADVERBIAL,
     ALL_VERBS,
     DATA_VERBS,
+    DATELINE,
     INVERTING_VERBS,
-    NOT_SPEAKER_LABELS,
     PROMISE_VERBS,
     QUOTE_VERBS,
     REPORTED_BAD_START,
@@ -33,6 +33,7 @@ from claims.extraction.lexicon import (
     TELL_OBJECT,
     TELL_VERBS,
     VERB_RE,
+    labels_no_one,
     word_set,
 )
 from claims.extraction.numbers import NOT_QUANTITIES, find_numbers
@@ -46,7 +47,6 @@ MIN_SENTENCE_WORDS = 5  # a quote becomes one candidate per sentence; shorter se
 
 _QUOTE_MARKS = "\"“”„«»‘’'"
 _PARTICIPLE = re.compile(r"\b(?:adding|saying|insisting|warning|arguing|claiming|explaining|noting|stressing)\b")
-_DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,40}(?:,[^()\n]{1,40})?\s*\([^()\n]{1,40}\)\s*[-–—]+\s*")
 _ACCORDING = re.compile(r"(?=[Aa])\b[Aa]ccording\s+to\b")
 _VERB_FIRST = re.compile(r"\s*[,—–-]?\s*(" + trie_pattern(ALL_VERBS) + r")\b")
 _THAT = re.compile(r"\s*[,:]?\s*(?:that\b)?\s*")
@@ -134,7 +134,7 @@ class _Extractor:
             if p.furniture or p.headline:
                 continue
             m = SPEAKER_LABEL.match(self.text, p.start, p.end)
-            if m and m.group(1).split()[0].lower().rstrip(".:") not in NOT_SPEAKER_LABELS:
+            if m and not labels_no_one(m.group(1).split()[0]):
                 turns.append((index, m))
         return turns if len(turns) >= 2 else []
 
@@ -479,7 +479,7 @@ class _Extractor:
                     continue
                 if any(_is_figure(n) for n in self.numbers_in(lo, hi)) and _count_words(self.text, lo, hi) >= 6:
                     s, e = _trim(self.text, lo, hi, _CLAUSE_TRAIL)
-                    dateline = _DATELINE.match(self.text, s, e)
+                    dateline = DATELINE.match(self.text, s, e)
                     self.add(dateline.end() if dateline else s, e, "reported", None)
 
     def reported_in(self, lo: int, hi: int) -> bool:
@@ -544,7 +544,7 @@ class _Extractor:
         if speaker is None:
             return False
         s, e = _trim(self.text, lo, hi, _CLAUSE_TRAIL)
-        dateline = _DATELINE.match(self.text, s, e)
+        dateline = DATELINE.match(self.text, s, e)
         if dateline:
             s = dateline.end()  # "LONDON (Reuters) - "
         # A closing quote mark left at the end without its opening one is not part of the clause.

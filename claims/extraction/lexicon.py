@@ -222,3 +222,8 @@ NOT_SPEAKER_LABELS = word_set(
     "update updated breaking correction clarification note editor's editors watch read related photo video "
     "live analysis opinion exclusive advertisement q a source sources credit warning summary background "
     "transcript caption listen more also see")
+
+
+def labels_no_one(word: str) -> bool:
+    """Whether the first word of a label in capitals ("UPDATE:", "NOTE:") names nobody."""
+    return word.lower().rstrip(".:") in NOT_SPEAKER_LABELS

@@ -27,7 +27,7 @@ from claims.forms import SuggestForm
 from claims.languages import language_for, language_name, normalise_tag, primary_subtag
 from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Tally, Topic
 from claims.net import client_address
-from claims.paging import RANK_POOL, CappedPaginator, KeysetPage, estimated_count, keyset_after, rank_pool
+from claims.paging import RANK_POOL, CappedPaginator, KeysetPage, estimated_count, keyset_after, rank_pool, ranked_page
 from claims.public_cache import LISTINGS_KEY, claim_keys, public_page, surrogate_keys
 from claims.search import config_of, in_language, search_query
 from claims.templatetags.ratings import with_rating_scale
@@ -52,14 +52,22 @@ def _parse_date(value: str):
         return None
 
 
+def _chosen(filters: dict, name: str, model):
+    """The rating or speaker a filter names (None when none has that slug), looked up once a request."""
+    found = filters.setdefault("chosen", {})
+    if name not in found:
+        found[name] = model.objects.filter(slug=filters[name]).first()
+    return found[name]
+
+
 def filtered(queryset, filters: dict):
     if filters["rating"]:
         # By id, not through a join on the slug: PostgreSQL then knows how common the rating is and
         # walks the newest checks until it has a page, instead of reading every verdict.
-        rating = Rating.objects.filter(slug=filters["rating"]).values_list("pk", flat=True).first()
-        queryset = queryset.filter(verdict__rating_id=rating) if rating else queryset.none()
+        rating = _chosen(filters, "rating", Rating)
+        queryset = queryset.filter(verdict__rating_id=rating.pk) if rating else queryset.none()
     if filters["speaker"]:
-        speaker = Speaker.objects.filter(slug=filters["speaker"]).first()
+        speaker = _chosen(filters, "speaker", Speaker)
         queryset = queryset.filter(said_by(speaker)) if speaker else queryset.none()
     if filters["topic"]:
         queryset = queryset.filter(topics__slug=filters["topic"])
@@ -103,8 +111,8 @@ def tallied_count(filters: dict, facet: tuple[str, str] | None = None) -> int | 
         return None
     facets = [facet] if facet else []
     if filters.get("speaker"):
-        speaker = Speaker.objects.filter(slug=filters["speaker"]).values_list("pk", flat=True).first()
-        facets.append((Tally.Kind.SPEAKER, str(speaker)))
+        speaker = _chosen(filters, "speaker", Speaker)
+        facets.append((Tally.Kind.SPEAKER, str(speaker.pk if speaker else None)))
     if filters.get("topic"):
         topic = Topic.objects.filter(slug=filters["topic"]).values_list("pk", flat=True).first()
         facets.append((Tally.Kind.TOPIC, str(topic)))
@@ -115,7 +123,8 @@ def tallied_count(filters: dict, facet: tuple[str, str] | None = None) -> int | 
     kind, key = facets[0] if facets else (Tally.Kind.SITE, "")
     rows = Tally.objects.filter(kind__in=[kind, kind.upper()], key=key)  # published and retracted
     if filters.get("rating"):
-        rows = rows.filter(rating_id=Rating.objects.filter(slug=filters["rating"]).values("pk")[:1])
+        rating = _chosen(filters, "rating", Rating)
+        rows = rows.filter(rating_id=rating.pk if rating else -1)
     return rows.aggregate(n=Sum("n"))["n"] or 0
 
 
@@ -330,9 +339,7 @@ def search(request: HttpRequest) -> HttpResponse:
         # Ranking reads every row it ranks: only the first RANK_POOL matches the index finds are
         # ranked, so a word in a twelfth of a million claims costs what a rare one does.
         ranked = rank_pool(matches, query, language)
-        results = Paginator(ranked, PER_PAGE).get_page(request.GET.get("page"))
-        shown = Claim.objects.with_list_detail().in_bulk(results.object_list)
-        results.object_list = [shown[pk] for pk in results.object_list if pk in shown]
+        results = ranked_page(ranked, Claim.objects.with_list_detail(), PER_PAGE, request.GET.get("page"))
         if len(ranked) >= RANK_POOL:
             about = f"{max(estimated_count(matches), RANK_POOL):,}"
         # Snippets for the page shown only: ts_headline reads and parses each quote again.
