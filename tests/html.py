@@ -29,3 +29,7 @@ def post_form(client, url: str, data: dict, **kwargs):
     from urllib.parse import urlencode
 
     return client.post(url, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded", **kwargs)
+
+
+def all_by_testid(soup: BeautifulSoup, name: str):
+    return soup.find_all(attrs={"data-testid": name})

@@ -164,10 +164,16 @@ def test_it_purges_by_tag_through_cloudflare(settings, fake):
     assert len(json.loads(first["body"])["tags"]) == 30
 
 
-def test_it_fails_the_job_when_the_purger_refuses_so_it_is_retried(settings, fake, varnish, claim, run_jobs):
+def test_it_fails_the_job_when_the_purger_refuses_so_it_is_retried(settings, fake, varnish, run_jobs):
+    from claims.tasks import purge_cdn
+
     fake.status = 403
     with pytest.raises(cdn.PurgeFailed, match="403"):
         cdn.purge(["listings"])
+    purge_cdn.defer(keys=["listings"])
+    run_jobs()
+    [job] = jobs(task="cdn.purge")
+    assert job["status"] == "todo" and job["attempts"] == 1  # waiting for its next try
     settings.CDN_PURGER, settings.CDN_API_TOKEN = "cloudflare", "cf-token"
     fake.status, fake.body = 200, json.dumps({"success": False, "errors": [{"message": "bad tag"}]}).encode()
     with pytest.raises(cdn.PurgeFailed, match="bad tag"):

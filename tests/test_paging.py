@@ -13,7 +13,7 @@ from django.utils import timezone
 from claims import paging
 from claims.views import desk, public
 from tests import factories
-from tests.html import parse
+from tests.html import all_by_testid, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,6 @@ def checks():
         claim.save(update_fields=["published_at"])
         made.append(claim)
     return list(reversed(made))  # newest first, as listed
-
-
-def all_by_testid(soup, name: str):
-    return soup.find_all(attrs={"data-testid": name})
 
 
 def slugs(response) -> list[str]:

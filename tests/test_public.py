@@ -19,7 +19,7 @@ from django.utils import timezone
 from claims import feeds, public_cache, services
 from claims.models import Appearance, Claim, Correction, Evidence, Rating, Speaker, Tip
 from tests import factories
-from tests.html import button, field_by_label, parse, post_form, texts
+from tests.html import all_by_testid, button, field_by_label, parse, post_form, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +42,6 @@ def _site(settings):
 
 def by_testid(soup, name: str):
     return soup.find(attrs={"data-testid": name})
-
-
-def all_by_testid(soup, name: str):
-    return soup.find_all(attrs={"data-testid": name})
 
 
 def link(soup, name: str):

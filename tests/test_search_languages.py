@@ -21,8 +21,8 @@ from claims.models import Claim
 from claims.search import search_query
 from claims.views.public import filtered
 from tests import factories
-from tests.html import field_by_label, parse
-from tests.test_public import all_by_testid, card_links, published
+from tests.html import all_by_testid, field_by_label, parse
+from tests.test_public import card_links, published
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from claims import services
-from claims.models import Appearance, Claim, Speaker, Tally
+from claims.models import Appearance, Claim, Tally
 from tests import factories
 from tests.factories import rating
 
@@ -174,8 +174,3 @@ def test_it_answers_the_listings_from_the_tallies(client, speaker):
     assert "Español" in home
     listing = client.get("/speakers/").content.decode()
     assert "Chris Example" in listing and "Never Checked" not in listing
-
-
-def test_it_names_no_speaker_without_a_published_check(speaker):
-    assert Speaker.objects.count() == 1
-    assert tallied() == Counter()
