@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
-
 from claims import webhooks
 from claims.models import PUBLIC_STATUSES, Claim, Event
 
@@ -77,9 +75,10 @@ def invalidate_public_pages_on_commit(keys: Iterable[str] = ("site",)) -> None:
     """Every worker drops its cached public pages once this transaction commits, and the CDN in
     front, if any, purges the pages with these surrogate keys (claims.cdn; the default: every page)."""
     from claims.cdn import purge_on_commit
-    from claims.public_cache import bump_generation
+    from claims.public_cache import bump_on_commit
 
-    transaction.on_commit(bump_generation)
+    keys = list(keys)
+    bump_on_commit(keys)
     purge_on_commit(keys)
 
 

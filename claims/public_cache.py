@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from functools import wraps
+from collections.abc import Callable, Iterable
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -69,15 +70,19 @@ def may_store(request: HttpRequest) -> bool:
     return replica_is_current(alias, cache.get(PRIMARY_LSN_KEY))
 
 
-def bump_generation() -> None:
-    """Make every cached public page stale. Runs after a write commits: a cache that cannot be
-    reached must not turn the saved write into an error, so the bump is owed and made as soon as
-    the cache answers again."""
+def bump_generation(keys: Iterable[str] = ()) -> None:
+    """Make every cached public page stale, and the kept content of checks that show any of these
+    surrogate keys (``keep_content``). Runs after a write commits: a cache that cannot be reached
+    must not turn the saved write into an error, so the bump is owed and made as soon as the cache
+    answers again (then for every check's content: which keys were owed is not kept)."""
     global _bump_owed
+    keys = {SITE_KEY} if _bump_owed else set(keys)
     try:
         # A new value that is always larger: the time, or one more when clocks disagree.
         current = cache.get(GENERATION_KEY) or 0
-        values = {GENERATION_KEY: max(time.time_ns() // 1000, current + 1)}
+        value = max(time.time_ns() // 1000, current + 1)
+        # One write: a reader sees the new generation and the new key versions together.
+        values = {GENERATION_KEY: value, **{_version_key(key): value for key in keys}}
         if replica_aliases():
             values[PRIMARY_LSN_KEY] = _primary_lsn()
         cache.set_many(values, timeout=None)
@@ -86,6 +91,14 @@ def bump_generation() -> None:
         _cache_failed(error)
     else:
         _bump_owed = False
+
+
+def bump_on_commit(keys: Iterable[str]) -> None:
+    """Bump the generation, and these keys' versions, once the current transaction commits (at once
+    outside one)."""
+    from django.db import transaction
+
+    transaction.on_commit(partial(bump_generation, frozenset(keys)))
 
 
 # The shared cache is an optimisation: when it is unreachable, public pages are rendered uncached,
@@ -178,8 +191,10 @@ def claim_keys(claim) -> list[str]:
     """The keys of a check's own page: the check, everyone shown saying it, its topics (all prefetched
     by ``with_public_detail``)."""
     speakers = {claim.speaker_id, *(a.speaker_id for a in getattr(claim, "public_appearances", ()))}
+    # The earlier checks its "why this differs" notes link to: their address or state may change.
+    earlier = sorted({note.past_claim_id for note in getattr(claim, "public_notes", ())})
     return [f"claim-{claim.pk}", *(f"speaker-{pk}" for pk in sorted(speakers)),
-            *(f"topic-{topic.pk}" for topic in claim.topics.all())]
+            *(f"topic-{topic.pk}" for topic in claim.topics.all()), *(f"claim-{pk}" for pk in earlier)]
 
 
 def _keys_of(response: HttpResponse) -> str:
@@ -191,6 +206,79 @@ def _keys_of(response: HttpResponse) -> str:
 
 # Headers a view sets itself that the cached page keeps (the embed's and archive's own policies).
 KEPT_HEADERS = ("Content-Security-Policy", "X-Robots-Tag")
+
+
+# --- a check's content, kept across other checks' changes ----------------------------------------------
+
+# Every change readers see moves the generation, so every stored page goes stale at each publish,
+# although a check's own page changes only with what its surrogate keys name. So each key also has
+# a version in the shared cache, moved in the same write as the generation by every change that
+# purges the key (``bump_generation``). What a view renders for a check is kept with the versions of
+# its keys (``keep_content``) and served while they hold: the page of a check read everywhere is
+# rendered again when something it shows changes, not at every publish of another check, and a new
+# address for it (a tracking parameter a share adds) costs a cache read, not a render.
+
+
+def _version_key(key: str) -> str:
+    return f"public:key:{key}"
+
+
+def _content_key(name: str) -> str:
+    return f"public:v1:content:{name}"
+
+
+def _versions(keys: list[str]) -> dict | None:
+    """The current version of each key, giving one to a key that has none yet (None if the generation
+    moved meanwhile). A key never goes back to having no version: one lost from the cache comes back
+    as a new one, so it cannot bring old content back."""
+    names = [_version_key(key) for key in keys]
+    found = cache.get_many(names)
+    missing = [name for name in names if name not in found]
+    if missing:
+        now = time.time_ns() // 1000
+        for name in missing:
+            cache.add(name, now, timeout=None)
+        found = cache.get_many(names)
+    return {name: found.get(name) for name in names}
+
+
+def keep_content(request: HttpRequest, name: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The response ``render`` gives, kept under ``name`` (one per check) with the versions of the
+    surrogate keys it names, and given again while none of them has moved. Only a 200 is kept, only
+    one rendered under the generation current since before the view read the database (set by
+    ``public_page``), and never one read from a lagging replica."""
+    seconds = settings.PUBLIC_CONTENT_CACHE_SECONDS
+    gen = getattr(request, "public_generation", None)
+    if not seconds or gen is None:
+        return render()
+    key = _content_key(name)
+    try:
+        kept = cache.get(key)
+        if kept is not None:
+            content, content_type, keys, versions, extra = kept
+            if cache.get_many(list(versions)) == versions:
+                response = HttpResponse(content, content_type=content_type)
+                for header in KEPT_HEADERS:
+                    if header in extra:
+                        response[header] = extra[header]
+                response.xframe_options_exempt = extra["frameable"]
+                return surrogate_keys(response, *keys)
+    except Exception as error:
+        _cache_failed(error)
+        return render()
+    response = render()
+    if response.status_code != 200 or response.streaming:
+        return response
+    keys = list(dict.fromkeys(getattr(response, "surrogate_keys", ())))
+    try:
+        versions = _versions([*keys, SITE_KEY])
+        if cache.get(GENERATION_KEY) == gen and may_store(request):
+            extra = {header: response[header] for header in KEPT_HEADERS if response.has_header(header)}
+            extra["frameable"] = getattr(response, "xframe_options_exempt", False)
+            cache.set(key, (response.content, response["Content-Type"], keys, versions, extra), timeout=seconds)
+    except Exception as error:
+        _cache_failed(error)
+    return response
 
 
 def _answer(request: HttpRequest, stored: tuple, gen: int, *, fragment: bool) -> HttpResponse:
@@ -255,6 +343,7 @@ def public_page(view):
                 return view(request, *args, **kwargs)
         _cache_answered()
         if stored is None:
+            request.public_generation = gen  # what keep_content stores its content under
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response

@@ -67,6 +67,9 @@ if CDN_PURGER in ("fastly", "cloudflare") and not CDN_API_TOKEN:
     raise ImproperlyConfigured(f"CDN_PURGER={CDN_PURGER} needs CDN_API_TOKEN")
 # Seconds a rendered public page stays in the server's cache (a publish makes it stale at once).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 3600, minimum=1)
+# Seconds a check's rendered page is kept across other checks' changes, until something it shows
+# changes (claims.public_cache.keep_content); 0 renders it again after every publish.
+PUBLIC_CONTENT_CACHE_SECONDS = env_int("PUBLIC_CONTENT_CACHE_SECONDS", 3600, minimum=0)
 SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 5, minimum=1)
 # Requests a minute one client address may make to the JSON API (/api/v1/) before it answers 429.
 API_REQUESTS_PER_MINUTE = env_int("API_REQUESTS_PER_MINUTE", 60, minimum=1)

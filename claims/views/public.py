@@ -28,7 +28,7 @@ from claims.languages import language_for, language_name, normalise_tag, primary
 from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Tally, Topic
 from claims.net import client_address
 from claims.paging import RANK_POOL, CappedPaginator, KeysetPage, estimated_count, keyset_after, rank_pool, ranked_page
-from claims.public_cache import LISTINGS_KEY, claim_keys, public_page, surrogate_keys
+from claims.public_cache import LISTINGS_KEY, claim_keys, keep_content, public_page, surrogate_keys
 from claims.search import config_of, in_language, search_query
 from claims.templatetags.ratings import with_rating_scale
 from claims.views.common import page_or_fragment
@@ -226,6 +226,11 @@ def with_approvals(queryset):
 @require_GET
 @public_page
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # The same for every reader: kept until something it shows changes (not at others' publishes).
+    return keep_content(request, f"claim:{slug}", lambda: render_claim_detail(request, slug))
+
+
+def render_claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claims = with_rating_scale(seo.with_scale(with_approvals(Claim.objects.public().with_public_detail())))
     claim = claims.filter(slug=slug).first()
     if claim is None:
@@ -253,7 +258,12 @@ def merged_into(slug: str) -> Claim | None:
 @public_page
 @xframe_options_exempt
 def claim_embed(request: HttpRequest, slug: str) -> HttpResponse:
-    """A small card other sites may frame: the only route that allows it."""
+    """A small card other sites may frame: the only route that allows it. Every page showing it asks
+    for it, so it is kept like the check's own page."""
+    return keep_content(request, f"embed:{slug}", lambda: render_claim_embed(request, slug))
+
+
+def render_claim_embed(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(with_rating_scale(Claim.objects.public().with_list_detail()), slug=slug)
     response = render(request, "public/embed.html", {"claim": claim, "rating_scale": claim.rating_scale,
                                                      "canonical_url": seo.absolute(claim.get_absolute_url())})
