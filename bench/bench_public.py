@@ -1,6 +1,8 @@
-"""Requests per second of a public fact-check page under gunicorn, cached and uncached, next to a
-static file of the same size served by the same server, and their ratios; then proof that two
-workers never serve a stale page after a correction.
+"""Requests per second of a public fact-check page under gunicorn, next to a static file of the same
+size served by the same server, and their ratios: the page cached; the page cache missed (every
+request a new address) while the check's content is kept; and rendered from the database every
+time (a second server with PUBLIC_CONTENT_CACHE_SECONDS=0). Then proof that two workers never
+serve a stale page after a correction.
 
     FACTCHECK_ENV=development .venv/bin/python bench/bench_public.py [--seconds 10] [--clients 8]
         [--cache-url redis://127.0.0.1:6379/14]
@@ -74,6 +76,30 @@ def fetch(port: int, path: str) -> str:
     return body
 
 
+def start_server(port: int, page: str, **settings: str) -> tuple[subprocess.Popen, str]:
+    """gunicorn with two workers, as production runs it; returns it and the page it answered."""
+    env = {**os.environ, "FACTCHECK_ENV": "development", "PUBLIC_CACHE_MAX_AGE": "0", **settings}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "factcheck.wsgi", "--workers", "2", "--threads", "1",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            return server, fetch(port, page)
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not answer")
+
+
+def measure(args, path: str, *, unique: bool = False) -> float:
+    """Requests per second for one path; with ``unique``, every request has an address of its own."""
+    if shutil.which("wrk"):
+        return wrk(args.port, path, args.seconds, args.clients, unique=unique)
+    if unique:
+        return load(args.port, lambda i, n: f"{path}?nocache={i}-{n}-{time.time_ns()}", args.seconds, args.clients)
+    return load(args.port, lambda i, n: path, args.seconds, args.clients)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10)
@@ -103,46 +129,23 @@ def main() -> None:
     claim = Claim.objects.published().newest_published().select_related("verdict", "speaker").first()
     page = f"/claims/{claim.slug}/"
 
-    env = {**os.environ, "FACTCHECK_ENV": "development", "PUBLIC_CACHE_MAX_AGE": "0"}
     # A static file the size of the page, served by the same gunicorn through WhiteNoise.
     bench_static = ROOT / "static" / "bench-page.html"
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "factcheck.wsgi", "--workers", "2", "--threads", "1",
-         "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    server, body = start_server(args.port, page)
     try:
-        for _ in range(100):
-            try:
-                body = fetch(args.port, page)
-                break
-            except OSError:
-                time.sleep(0.2)
         bench_static.write_text(body)  # WhiteNoise's autorefresh (outside production) finds it
         fetch(args.port, "/static/bench-page.html")
         fetch(args.port, page)
-        if shutil.which("wrk"):
-            generator = "wrk, 2 threads"
-            static = wrk(args.port, "/static/bench-page.html", args.seconds, args.clients)
-            cached = wrk(args.port, page, args.seconds, args.clients)
-            uncached = wrk(args.port, page, args.seconds, args.clients, unique=True)
-        else:
-            generator = "the Python load generator (no wrk)"
-            static = load(args.port, lambda i, n: "/static/bench-page.html", args.seconds, args.clients)
-            cached = load(args.port, lambda i, n: page, args.seconds, args.clients)
-            uncached = load(args.port, lambda i, n: f"{page}?nocache={i}-{n}-{time.time_ns()}", args.seconds,
-                            args.clients)
-        from django.conf import settings
+        generator = "wrk, 2 threads" if shutil.which("wrk") else "the Python load generator (no wrk)"
+        static = measure(args, "/static/bench-page.html")
+        cached = measure(args, page)
+        uncached = measure(args, page, unique=True)
 
-        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
-        print(f"page size: {len(body.encode()):,} bytes; {args.clients} connections, {args.seconds:.0f} s each, "
-              f"gunicorn 2 workers, {generator}, cache {backend}")
-        print(f"static file, same size:    {static:8.0f} requests/s")
-        print(f"fact-check page, cached:   {cached:8.0f} requests/s   ratio {cached / static:.2f} of the static file")
-        print(f"fact-check page, uncached: {uncached:8.0f} requests/s   "
-              f"ratio {uncached / static:.2f} of the static file")
-
-        # Staleness: warm both workers, correct the verdict, then every answer must be new.
-        for _ in range(50):
+        # Staleness: warm both workers, correct the verdict, then every answer must be new, at the
+        # page's own address and at a new one (the check's kept content).
+        for n in range(50):
             fetch(args.port, page)
+            fetch(args.port, f"{page}?warm={n}")
         marker = f"Corrected for the benchmark at {time.time_ns()}"
         verdict = claim.verdict
         from django.contrib.auth import get_user_model
@@ -150,12 +153,29 @@ def main() -> None:
         editor = get_user_model().objects.get(username="editor2")
         services.verdict_correct(claim_id=claim.pk, actor=editor, kind="update", note="Benchmark check.",
                                  data={"conclusion": marker})
-        pages = [page, "/", f"/speakers/{claim.speaker.slug}/"]
+        pages = [page, f"{page}?utm_source=bench", "/", f"/speakers/{claim.speaker.slug}/"]
         stale = {p: sum(marker not in fetch(args.port, p) for _ in range(100)) for p in pages}
-        print(f"after a correction: {sum(stale.values())} stale answers out of 300 (home, fact-check and speaker "
-              f"pages: {stale})")
         services.verdict_correct(claim_id=claim.pk, actor=editor, kind="update", note="Benchmark check undone.",
                                  data={"conclusion": verdict.conclusion})
+
+        # The same page with nothing kept: every request read from the database and rendered.
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+        server, _ = start_server(args.port, page, PUBLIC_CONTENT_CACHE_SECONDS="0")
+        rendered = measure(args, page, unique=True)
+
+        from django.conf import settings
+
+        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        print(f"page size: {len(body.encode()):,} bytes; {args.clients} connections, {args.seconds:.0f} s each, "
+              f"gunicorn 2 workers, {generator}, cache {backend}")
+        for label, figure in (("static file, same size", static), ("fact-check page, cached", cached),
+                              ("page cache missed (a new address), the check's content kept", uncached),
+                              ("rendered from the database (nothing kept)", rendered)):
+            ratio = "" if figure is static else f"   ratio {figure / static:.2f} of the static file"
+            print(f"{label + ':':62} {figure:8.0f} requests/s{ratio}")
+        print(f"after a correction: {sum(stale.values())} stale answers out of {100 * len(pages)} "
+              f"(fact-check page at its address and a new one, home, speaker page: {stale})")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
