@@ -227,19 +227,20 @@ def _content_key(name: str) -> str:
     return f"public:v1:content:{name}"
 
 
-def _versions(keys: list[str]) -> dict | None:
-    """The current version of each key, giving one to a key that has none yet (None if the generation
-    moved meanwhile). A key never goes back to having no version: one lost from the cache comes back
-    as a new one, so it cannot bring old content back."""
+def _versions(keys: list[str]) -> tuple[int | None, dict]:
+    """The generation and the current version of each key, read after giving a version to any key that
+    has none yet. A key never goes back to having no version: one lost from the cache comes back as a
+    new one, so it cannot make old content current again."""
     names = [_version_key(key) for key in keys]
-    found = cache.get_many(names)
+    found = cache.get_many([GENERATION_KEY, *names])
     missing = [name for name in names if name not in found]
     if missing:
-        now = time.time_ns() // 1000
-        for name in missing:
-            cache.add(name, now, timeout=None)
-        found = cache.get_many(names)
-    return {name: found.get(name) for name in names}
+        # A value no bump ever writes (bumps write the time, so a positive number), in one write. It
+        # may overwrite a bump made since the read above; but that bump also moved the generation,
+        # which is read again after the write, so nothing rendered before that bump is stored.
+        cache.set_many(dict.fromkeys(missing, -(time.time_ns() // 1000)), timeout=None)
+        found = cache.get_many([GENERATION_KEY, *names])
+    return found.get(GENERATION_KEY), {name: found.get(name) for name in names}
 
 
 def keep_content(request: HttpRequest, name: str, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -271,8 +272,8 @@ def keep_content(request: HttpRequest, name: str, render: Callable[[], HttpRespo
         return response
     keys = list(dict.fromkeys(getattr(response, "surrogate_keys", ())))
     try:
-        versions = _versions([*keys, SITE_KEY])
-        if cache.get(GENERATION_KEY) == gen and may_store(request):
+        current, versions = _versions([*keys, SITE_KEY])
+        if current == gen and may_store(request):
             extra = {header: response[header] for header in KEPT_HEADERS if response.has_header(header)}
             extra["frameable"] = getattr(response, "xframe_options_exempt", False)
             cache.set(key, (response.content, response["Content-Type"], keys, versions, extra), timeout=seconds)

@@ -48,6 +48,28 @@ class UpsertDatabaseCache(DatabaseCache):
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._write(self.make_key(key, version=version), value, timeout, only_if_absent=False)
 
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """Every entry in one statement (the public cache writes the generation and its keys' versions
+        together)."""
+        if not data:
+            return []
+        timeout = self.get_backend_timeout(timeout)
+        expires = datetime.max.replace(tzinfo=UTC) if timeout is None else datetime.fromtimestamp(timeout, tz=UTC)
+        expires = expires.replace(microsecond=0)
+        rows, params = [], []
+        for key, value in data.items():
+            key = self.make_key(key, version=version)
+            self.validate_key(key)
+            rows.append("(%s, %s, %s)")
+            params += [key, base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1"), expires]
+        connection = connections[router.db_for_write(self.cache_model_class)]
+        table = connection.ops.quote_name(self._table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (cache_key, value, expires) VALUES {', '.join(rows)} "  # noqa: S608
+                "ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires", params)
+        return []
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._write(self.make_key(key, version=version), value, timeout, only_if_absent=True)
 

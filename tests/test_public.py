@@ -986,6 +986,13 @@ def assert_fixed(counts: list[int], limit: int = 8) -> None:
     assert counts[0] <= limit, f"{counts[0]} queries on a cache miss"
 
 
+def check_page_limit(cache_backend: str) -> int:
+    """A check's page: its own queries (the appearances and the public consistency notes included);
+    with the database cache, the cache's too: the page looked up and stored, the check's kept content
+    looked up, its keys' versions read, given (a cleared cache has none) and read again, and stored."""
+    return 10 if cache_backend == "locmem" else 15
+
+
 def test_it_reads_a_fact_check_page_in_a_fixed_number_of_queries(client, cache_backend, editor, editor2):
     counts = []
     for n in (1, 100):
@@ -998,7 +1005,7 @@ def test_it_reads_a_fact_check_page_in_a_fixed_number_of_queries(client, cache_b
         cache.clear()
         assert len(by_testid(parse(client.get(f"/claims/{claim.slug}/")), "evidence").find_all("li")) == n
         counts.append(count_queries(client, f"/claims/{claim.slug}/"))
-    assert_fixed(counts, limit=10)  # + the appearances and the public consistency notes
+    assert_fixed(counts, limit=check_page_limit(cache_backend))
 
 
 def test_it_reads_a_fact_check_page_with_1_or_50_appearances_in_the_same_queries(client, cache_backend, editor):
@@ -1017,7 +1024,7 @@ def test_it_reads_a_fact_check_page_with_1_or_50_appearances_in_the_same_queries
         review = json.loads(soup.find("script", type="application/ld+json").string)
         assert len(review["itemReviewed"]["appearance"]) == n
         counts.append(count_queries(client, f"/claims/{claim.slug}/"))
-    assert_fixed(counts, limit=10)
+    assert_fixed(counts, limit=check_page_limit(cache_backend))
 
 
 def _claims_for(n: int, speaker: Speaker, topic) -> None:

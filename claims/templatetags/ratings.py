@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django import template
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import QuerySet
 from django.db.models.functions import JSONObject
+from django.template.loader import get_template
 
 from claims import contrast
 from claims.models import Rating
@@ -35,6 +37,10 @@ class Step:
     label: str
     slug: str
     colour: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 def scale_queryset() -> QuerySet:
@@ -132,8 +138,8 @@ def _outline(colour: str) -> str:
     return " ".join(f"outline-{scheme}" for scheme in ("light", "dark") if not contrast.stands_out(colour, scheme))
 
 
-@register.inclusion_tag("includes/rating_graphic.html", takes_context=True)
-def rating_graphic(context, claim=None, size: str = "small", *, rating=None, retracted=None):
+@register.simple_tag(takes_context=True)
+def rating_graphic(context, claim=None, size: str = "small", *, rating=None, retracted=None) -> str:
     """The graphic for a claim's verdict (or a given rating); nothing for a claim with no rating."""
     if claim is not None:
         verdict = getattr(claim, "verdict", None)
@@ -141,9 +147,18 @@ def rating_graphic(context, claim=None, size: str = "small", *, rating=None, ret
         if retracted is None:
             retracted = claim.status == "retracted"
     if rating is None and not retracted:
-        return {"graphic": None}
-    scale = rating_scale(context)
-    return {"graphic": graphic(rating, scale, size=size, retracted=bool(retracted))}
+        return ""
+    shown = Step(rating.pk, rating.label, rating.slug, rating.colour) if rating is not None else None
+    return _drawn(shown, tuple(rating_scale(context)), size, bool(retracted))
+
+
+@lru_cache(maxsize=512)
+def _drawn(rating: Step | None, scale: tuple[Step, ...], size: str, retracted: bool) -> str:
+    """The SVG for one rating on one scale: the same few dozen on every page, so drawn once each (a
+    card's graphic is most of a listing's template work). Keyed by every value it shows, so an
+    edited rating or scale draws anew."""
+    return get_template("includes/rating_graphic.html").render(
+        {"graphic": graphic(rating, list(scale), size=size, retracted=retracted)})
 
 
 @register.filter
