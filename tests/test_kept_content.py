@@ -242,3 +242,14 @@ def _cache_keys() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT cache_key FROM factcheck_cache")
         return [row[0].split(":", 2)[-1] for row in cursor.fetchall()]
+
+
+def test_the_database_cache_writes_many_entries_in_one_statement():
+    cache.set("kept:a", "old", timeout=60)
+    with CaptureQueriesContext(connection) as queries:
+        assert cache.set_many({"kept:a": "new", "kept:b": [1, 2], "kept:c": None}, timeout=None) == []
+    assert len(queries.captured_queries) == 1
+    assert cache.get_many(["kept:a", "kept:b", "kept:c"]) == {"kept:a": "new", "kept:b": [1, 2], "kept:c": None}
+    cache.set_many({"kept:d": "brief"}, timeout=-1)  # already expired
+    assert cache.get("kept:d") is None
+    assert cache.set_many({}) == []
