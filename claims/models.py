@@ -177,6 +177,10 @@ class Claim(models.Model):
         ordering = ["-updated_at", "-id"]
         indexes = [
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            # Public search: only the public checks' words, so a common word's matches are found
+            # without reading those of drafts, imported archives and dismissed claims.
+            GinIndex(fields=["search_vector"], name="claim_public_search_gin",
+                     condition=Q(status__in=PUBLIC_STATUSES, imported=False)),
             models.Index(fields=["status", "-published_at"], name="claim_status_published"),
             # The desk's claims list: most recently changed first.
             models.Index(fields=["-updated_at", "-id"], name="claim_desk_recent", condition=Q(imported=False)),

@@ -399,3 +399,24 @@ def test_it_moves_last_modified_forward_after_a_change(client, claim, editor, dj
     assert response.status_code == 200
     assert parse_http_date(response["Last-Modified"]) > stale
     assert dt.datetime.fromtimestamp(parse_http_date(response["Last-Modified"]), dt.UTC) <= dt.datetime.now(dt.UTC)
+
+
+def test_the_filters_choices_are_read_once_a_generation(client, claim, editor, django_capture_on_commit_callbacks):
+    def speaker_options(response) -> list[str]:
+        return [o["value"] for o in parse(response).find("select", id="filter-speaker").find_all("option")]
+
+    from claims.views import public
+
+    client.get("/?warm=up")  # the generation and the rating scale's first reads
+    public._choices_read = None
+    first, first_queries = get(client, "/?page=1")
+    again, again_queries = get(client, "/?another=address")  # a page miss in the same generation
+    assert speaker_options(again) == speaker_options(first) == ["", "chris-example"]
+    assert again_queries == first_queries - 4  # languages, ratings, speakers and topics not read again
+
+    newcomer = factories.SpeakerFactory(name="Alex Newcomer", slug="alex-newcomer")
+    fresh = factories.ClaimFactory(quote="Barely any small boat arrivals are Iraqi.", speaker=newcomer, in_review=True)
+    factories.EvidenceFactory(claim=fresh)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_approve(claim_id=fresh.pk, actor=editor)
+    assert speaker_options(client.get("/?after=publish")) == ["", "alex-newcomer", "chris-example"]

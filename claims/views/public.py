@@ -28,7 +28,7 @@ from claims.languages import language_for, language_name, normalise_tag, primary
 from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Tally, Topic
 from claims.net import client_address
 from claims.paging import RANK_POOL, CappedPaginator, KeysetPage, estimated_count, keyset_after, rank_pool, ranked_page
-from claims.public_cache import LISTINGS_KEY, claim_keys, keep_content, public_page, surrogate_keys
+from claims.public_cache import LISTINGS_KEY, claim_keys, keep_content, may_store, public_page, surrogate_keys
 from claims.search import config_of, in_language, search_query
 from claims.templatetags.ratings import with_rating_scale
 from claims.views.common import page_or_fragment
@@ -137,15 +137,27 @@ def counted(kind: str) -> RawSQL:
     return RawSQL("SELECT key::bigint FROM claims_tally WHERE kind = %s AND n > 0", [kind])
 
 
-def _filter_choices() -> dict:
+# The filters' choices under the generation they were read in: (generation, choices).
+_choices_read: tuple[int, dict] | None = None
+
+
+def _filter_choices(request: HttpRequest) -> dict:
     """The filters' choices: only what has published checks, read from the tallies (a few hundred
-    rows), never from the claims."""
-    return {
+    rows), never from the claims. They change only with what moves the public generation, so each
+    worker reads them once per generation."""
+    global _choices_read
+    generation = getattr(request, "public_generation", None)
+    if generation is not None and _choices_read is not None and _choices_read[0] == generation:
+        return _choices_read[1]
+    choices = {
         "languages": published_languages(),
-        "ratings": Rating.objects.filter(retired=False),
-        "speakers": Speaker.objects.filter(pk__in=counted(Tally.Kind.SPEAKER)).only("slug", "name"),
-        "topics": Topic.objects.filter(pk__in=counted(Tally.Kind.TOPIC)),
+        "ratings": list(Rating.objects.filter(retired=False)),
+        "speakers": list(Speaker.objects.filter(pk__in=counted(Tally.Kind.SPEAKER)).only("slug", "name")),
+        "topics": list(Topic.objects.filter(pk__in=counted(Tally.Kind.TOPIC))),
     }
+    if generation is not None and may_store(request):
+        _choices_read = (generation, choices)
+    return choices
 
 
 def published_languages() -> list[tuple[str, str]]:
@@ -168,7 +180,7 @@ def home(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     page = _listing(request, Claim.objects.all(), filters)
     return page_or_fragment(request, "public/home.html", "claim-listing", {
-        "page": page, "filters": filters, "query": _query_string(request), **_filter_choices(),
+        "page": page, "filters": filters, "query": _query_string(request), **_filter_choices(request),
     })
 
 
@@ -360,7 +372,7 @@ def search(request: HttpRequest) -> HttpResponse:
             claim.safe_headline = safe_headline(headlines.get(claim.pk, claim.quote))
     return page_or_fragment(request, "public/search.html", "search-results", {
         "q": text, "results": results, "about": about, "filters": filters, "query": _query_string(request),
-        "limit": QUERY_LIMIT, **_filter_choices(),
+        "limit": QUERY_LIMIT, **_filter_choices(request),
     })
 
 
