@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -16,7 +18,13 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, 
 
 
 def render_markdown(text: str | None) -> SafeString:
-    html = _md.render(text or "")
+    return _rendered(text or "")
+
+
+@lru_cache(maxsize=256)
+def _rendered(text: str) -> SafeString:
+    """The same analysis is shown on every render of its check's page: parsed and cleaned once."""
+    html = _md.render(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
