@@ -70,13 +70,14 @@ def may_store(request: HttpRequest) -> bool:
     return replica_is_current(alias, cache.get(PRIMARY_LSN_KEY))
 
 
-def bump_generation(keys: Iterable[str] = ()) -> None:
+def bump_generation(keys: Iterable[str] | None = None) -> None:
     """Make every cached public page stale, and the kept content of checks that show any of these
-    surrogate keys (``keep_content``). Runs after a write commits: a cache that cannot be reached
-    must not turn the saved write into an error, so the bump is owed and made as soon as the cache
-    answers again (then for every check's content: which keys were owed is not kept)."""
+    surrogate keys (``keep_content``; without keys, of every check). Runs after a write commits: a
+    cache that cannot be reached must not turn the saved write into an error, so the bump is owed
+    and made as soon as the cache answers again (then for every check: which keys were owed is not
+    kept)."""
     global _bump_owed
-    keys = {SITE_KEY} if _bump_owed else set(keys)
+    keys = {SITE_KEY} if _bump_owed or keys is None else set(keys)
     try:
         # A new value that is always larger: the time, or one more when clocks disagree.
         current = cache.get(GENERATION_KEY) or 0

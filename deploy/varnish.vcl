@@ -83,6 +83,14 @@ sub vcl_backend_response {
     return (deliver);
 }
 
+sub vcl_backend_error {
+    # The server died with this request in flight (or refused it): a GET or HEAD is tried once more,
+    # on the next server the director gives, so a reader sees no error when one server goes.
+    if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
+}
+
 sub vcl_deliver {
     # The keys are for purging here; readers' browsers need not see them.
     unset resp.http.Surrogate-Key;

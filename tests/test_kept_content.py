@@ -253,3 +253,13 @@ def test_the_database_cache_writes_many_entries_in_one_statement():
     cache.set_many({"kept:d": "brief"}, timeout=-1)  # already expired
     assert cache.get("kept:d") is None
     assert cache.set_many({}) == []
+
+
+def test_a_bump_without_keys_makes_every_kept_check_stale(client, claim, renders):
+    page(client, claim)
+    public_cache.bump_generation()  # what a change to every page (or an operator's reset) does
+    page(client, claim, "?after=reset")
+    assert renders["claim"] == 2
+    public_cache.bump_generation([])  # a change no page shows yet (a new speaker): the check stays kept
+    page(client, claim, "?after=new-speaker")
+    assert renders["claim"] == 2
