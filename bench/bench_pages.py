@@ -20,6 +20,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 os.environ.setdefault("FACTCHECK_ENV", "development")
 os.environ.setdefault("FACTCHECK_DB_NAME", "factcheck_bench")
 os.environ["ALLOWED_HOSTS"] = "testserver"
+# A check's page is rendered every time (its kept content, claims.public_cache.keep_content, would answer).
+os.environ["PUBLIC_CONTENT_CACHE_SECONDS"] = "0"
 
 # p95 targets (ms): the public listings and the desk's claims list.
 TARGETS = {"/": 50, "/?rating=true": 50, "/search/?q=teachers+left": 50, "/speakers/": 50,

@@ -361,15 +361,15 @@ def search(request: HttpRequest) -> HttpResponse:
         # Ranking reads every row it ranks: only the first RANK_POOL matches the index finds are
         # ranked, so a word in a twelfth of a million claims costs what a rare one does.
         ranked = rank_pool(matches, query, language)
-        results = ranked_page(ranked, Claim.objects.with_list_detail(), PER_PAGE, request.GET.get("page"))
+        # Snippets for the page shown only, in the same read: ts_headline reads and parses each quote again.
+        shown = Claim.objects.with_list_detail().defer("search_vector").annotate(headline=SearchHeadline(
+            "quote", query, config=config_of("language"), start_sel=_START, stop_sel=_STOP, max_words=40,
+            min_words=15, highlight_all=True))
+        results = ranked_page(ranked, shown, PER_PAGE, request.GET.get("page"))
         if len(ranked) >= RANK_POOL:
             about = f"{max(estimated_count(matches), RANK_POOL):,}"
-        # Snippets for the page shown only: ts_headline reads and parses each quote again.
-        headlines = dict(Claim.objects.filter(pk__in=[c.pk for c in results]).annotate(headline=SearchHeadline(
-            "quote", query, config=config_of("language"), start_sel=_START, stop_sel=_STOP, max_words=40,
-            min_words=15, highlight_all=True)).values_list("pk", "headline"))
         for claim in results:
-            claim.safe_headline = safe_headline(headlines.get(claim.pk, claim.quote))
+            claim.safe_headline = safe_headline(claim.headline or claim.quote)
     return page_or_fragment(request, "public/search.html", "search-results", {
         "q": text, "results": results, "about": about, "filters": filters, "query": _query_string(request),
         "limit": QUERY_LIMIT, **_filter_choices(request),
