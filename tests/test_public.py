@@ -1068,3 +1068,18 @@ def test_it_gives_the_feed_and_the_page_the_same_appearances_and_the_role_when_s
     assert page_review["itemReviewed"]["author"]["jobTitle"] == "Member of Parliament"
     feed = _streamed_json(client.get("/claimreview.json"))["dataFeedElement"]
     assert next(e for e in feed if e["url"] == page_review["url"]) == page_review
+
+
+def test_the_filters_escape_names_and_mark_the_chosen_one(client, editor_client):
+    hostile = factories.SpeakerFactory(name='<script>alert("x")</script> & Co', slug="hostile-co")
+    published("A claim by a hostile name.", speaker=hostile)
+    soup = parse(client.get("/?speaker=hostile-co"))
+    [chosen] = soup.find("select", id="filter-speaker").find_all("option", selected=True)
+    assert chosen["value"] == "hostile-co" and chosen.get_text() == '<script>alert("x")</script> & Co'
+    assert not soup.find("select", id="filter-speaker").find("script")
+
+    desk = parse(editor_client.get(f"/desk/claims/?speaker={hostile.pk}"))
+    [chosen] = desk.find("select", id="id_speaker").find_all("option", selected=True)
+    assert chosen["value"] == str(hostile.pk) and chosen.get_text() == hostile.name
+    assert not desk.find("select", id="id_speaker").find("script")
+    assert desk.find("select", id="id_topic").find_all("option", selected=True) == []

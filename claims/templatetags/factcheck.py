@@ -103,6 +103,6 @@ def options(choices, selected: str, value: str = "slug", label: str = "name") ->
     parts = []
     for choice in choices:
         key = getattr(choice, value)
-        chosen = " selected" if key == selected else ""
+        chosen = " selected" if selected not in (None, "") and str(key) == str(selected) else ""
         parts.append(f'<option value="{escape(str(key))}"{chosen}>{escape(str(getattr(choice, label)))}</option>')
     return mark_safe("".join(parts))  # noqa: S308 - every value and label escaped just above
