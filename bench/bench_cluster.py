@@ -32,7 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-PRIMARY_PORT, REPLICA_PORT = 55432, 55433
+# Above Linux's ephemeral ports (32768-60999): a client socket left in TIME-WAIT there would keep
+# PostgreSQL from binding.
+PRIMARY_PORT, REPLICA_PORT = 61432, 61433
 APP_PORTS = (8101, 8102)  # deploy/varnish.vcl's backends
 VARNISH_PORT = 6081
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -314,7 +316,8 @@ def varnish_half(seconds: float) -> bool:
             figures = wrk_figures(loaded.communicate(timeout=seconds + 30)[0])
             total, failed = figures["requests"], figures["non2xx"] + figures["errors"]
             print(f"  one server killed (SIGKILL to gunicorn and its workers) a third into {seconds:.0f} s of "
-                  f"misses: {failed} of {total:,} requests failed")
+                  f"misses: {failed} of {total:,} requests failed ({figures['non2xx']} answered with an error status, "
+                  f"{figures['errors']} socket errors)")
             results.append(check("killing one server loses no request (Varnish tries a failed GET on the other)",
                                  failed == 0, f"{failed} failed (8 connections, 2 workers a server)"))
         finally:

@@ -3,7 +3,7 @@
     .venv/bin/python bench/faults.py            # all three; --only postgres, redis or embedded
 
 Starts its own servers and leaves the machine's alone: a PostgreSQL cluster of its own (initdb and
-postgres from the machine's server binaries, run as the ``postgres`` user, on port 55432 in a
+postgres from the machine's server binaries, run as the ``postgres`` user, on port 61434 in a
 temporary folder) and a ``redis-server`` on port 6391. Gunicorn (2 workers) serves the demo
 through them; 4 client threads ask for public pages (each with a fresh query string, so every
 request reaches the database or the cache).
@@ -38,7 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 PG_BIN = next((p for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
-PG_PORT, REDIS_PORT, WEB_PORT, RUN_PORT = 55432, 6391, 8811, 8812
+# The PostgreSQL port is above Linux's ephemeral ports (32768-60999), where a client socket left in
+# TIME-WAIT would keep the restarted server from binding.
+PG_PORT, REDIS_PORT, WEB_PORT, RUN_PORT = 61434, 6391, 8811, 8812
 
 
 def as_postgres(*command: str, **kwargs) -> subprocess.CompletedProcess:

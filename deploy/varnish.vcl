@@ -83,10 +83,25 @@ sub vcl_backend_response {
     return (deliver);
 }
 
+sub vcl_backend_fetch {
+    # A retry (below) goes to the other server: the probes may not have marked the failed one sick
+    # yet, and the director resolves its choice only when it connects. (With more servers, name here
+    # which one takes over from each.)
+    if (bereq.retries > 0) {
+        if (bereq.http.X-Failed-Backend == "app1") {
+            set bereq.backend = app2;
+        } else {
+            set bereq.backend = app1;
+        }
+        unset bereq.http.X-Failed-Backend;
+    }
+}
+
 sub vcl_backend_error {
     # The server died with this request in flight (or refused it): a GET or HEAD is tried once more,
-    # on the next server the director gives, so a reader sees no error when one server goes.
+    # on another server, so a reader sees no error when one server goes.
     if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        set bereq.http.X-Failed-Backend = "" + beresp.backend;
         return (retry);
     }
 }
