@@ -21,7 +21,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
-from functools import partial, wraps
+from functools import lru_cache, partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -125,10 +125,32 @@ def _cache_answered() -> None:
         bump_generation()
 
 
+# Settings that public pages show: a change to one (made with a restart) starts afresh like a deploy.
+RELEASE_SETTINGS = ("SITE_URL", "PUBLISHER_NAME", "PUBLISHER_URL", "PUBLISHER_LOGO_URL", "ARCHIVE_PUBLIC",
+                    "REVIEW_APPROVALS_REQUIRED", "LANGUAGE_CODE")
+
+
+@lru_cache(maxsize=1)
+def release() -> str:
+    """A digest of what renders the public pages: the code, the templates and the settings they
+    show. It is part of every stored page's and every kept check's key, so a deploy that changes
+    any of them starts with none of the last release's, while servers of one release share theirs."""
+    root = settings.BASE_DIR
+    digest = hashlib.sha256()
+    for folder in ("claims", "factcheck", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    for name in RELEASE_SETTINGS:
+        digest.update(f"{name}={getattr(settings, name, None)!r}".encode())
+    return digest.hexdigest()[:16]
+
+
 def _key(request: HttpRequest, *, fragment: bool) -> str:
     variant = "fragment" if fragment else "page"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public:v3:{variant}:{digest}"
+    return f"public:v3:{release()}:{variant}:{digest}"
 
 
 def _lookup(key: str) -> tuple[int, tuple | None]:
@@ -225,7 +247,7 @@ def _version_key(key: str) -> str:
 
 
 def _content_key(name: str) -> str:
-    return f"public:v1:content:{name}"
+    return f"public:v1:{release()}:content:{name}"
 
 
 def _versions(keys: list[str]) -> tuple[int | None, dict]:

@@ -235,7 +235,7 @@ def test_it_keeps_no_missing_or_merged_check(client, claim, editor, renders):
     assert client.get("/claims/no-such-check/").status_code == 404
     assert client.get("/claims/no-such-check/?again").status_code == 404
     assert renders["claim"] == 2
-    assert not any(key.startswith("public:v1:content:") for key in _cache_keys())
+    assert not any(key.startswith("public:v1:") for key in _cache_keys())
 
 
 def _cache_keys() -> list[str]:
@@ -263,3 +263,18 @@ def test_a_bump_without_keys_makes_every_kept_check_stale(client, claim, renders
     public_cache.bump_generation([])  # a change no page shows yet (a new speaker): the check stays kept
     page(client, claim, "?after=new-speaker")
     assert renders["claim"] == 2
+
+
+def test_a_new_release_starts_with_nothing_stored(client, claim, renders, settings):
+    """A deploy (code, templates) or a changed setting that pages show: no page or check of the last
+    release is served."""
+    first = page(client, claim)
+    assert "Factcheck Desk" in first.content.decode()
+    settings.PUBLISHER_NAME = "The Other Desk"  # set with a restart in production
+    public_cache.release.cache_clear()
+    try:
+        again = page(client, claim)
+        assert "The Other Desk" in again.content.decode()
+        assert renders["claim"] == 2
+    finally:
+        public_cache.release.cache_clear()
