@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -106,7 +108,23 @@ def _offline(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", offline)
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
 def pytest_collection_modifyitems(session, config, items):
     """Browser tests run last: Playwright's sync API leaves an event loop running in the main thread
-    for the rest of the session, and the other tests are better off without one."""
+    for the rest of the session, and the other tests are better off without one.
+
+    With FACTCHECK_TESTS=database, only the tests that use the database run: CI's run against
+    another PostgreSQL server (.ci/run) repeats those alone, since the others (pytest-django refuses
+    them the database) cannot answer differently there."""
     items.sort(key=lambda item: "browser" in item.path.parts)
+    if os.environ.get("FACTCHECK_TESTS") != "database":
+        return
+    kept, left = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        (kept if uses_database else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
