@@ -231,6 +231,22 @@ def _keys_of(response: HttpResponse) -> str:
 KEPT_HEADERS = ("Content-Security-Policy", "X-Robots-Tag")
 
 
+def _extra_of(response: HttpResponse) -> dict:
+    """What a stored answer keeps of a view's response beside its body: its own headers, and whether
+    it may be framed."""
+    extra = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    extra["frameable"] = getattr(response, "xframe_options_exempt", False)
+    return extra
+
+
+def _with_extra(response: HttpResponse, extra: dict) -> HttpResponse:
+    for name in KEPT_HEADERS:
+        if name in extra:
+            response[name] = extra[name]
+    response.xframe_options_exempt = extra.get("frameable", False)
+    return response
+
+
 # --- a check's content, kept across other checks' changes ----------------------------------------------
 
 # Every change readers see moves the generation, so every stored page goes stale at each publish,
@@ -281,12 +297,7 @@ def keep_content(request: HttpRequest, name: str, render: Callable[[], HttpRespo
         if kept is not None:
             content, content_type, keys, versions, extra = kept
             if cache.get_many(list(versions)) == versions:
-                response = HttpResponse(content, content_type=content_type)
-                for header in KEPT_HEADERS:
-                    if header in extra:
-                        response[header] = extra[header]
-                response.xframe_options_exempt = extra["frameable"]
-                return surrogate_keys(response, *keys)
+                return surrogate_keys(_with_extra(HttpResponse(content, content_type=content_type), extra), *keys)
     except Exception as error:
         _cache_failed(error)
         return render()
@@ -297,9 +308,8 @@ def keep_content(request: HttpRequest, name: str, render: Callable[[], HttpRespo
     try:
         current, versions = _versions([*keys, SITE_KEY])
         if current == gen and may_store(request):
-            extra = {header: response[header] for header in KEPT_HEADERS if response.has_header(header)}
-            extra["frameable"] = getattr(response, "xframe_options_exempt", False)
-            cache.set(key, (response.content, response["Content-Type"], keys, versions, extra), timeout=seconds)
+            cache.set(key, (response.content, response["Content-Type"], keys, versions, _extra_of(response)),
+                      timeout=seconds)
     except Exception as error:
         _cache_failed(error)
     return response
@@ -314,10 +324,7 @@ def _answer(request: HttpRequest, stored: tuple, gen: int, *, fragment: bool) ->
         return _finish(HttpResponseNotModified(), etag, last_modified, keys, fragment=fragment)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Length"] = str(len(content))
-    for name in KEPT_HEADERS:
-        if name in extra:
-            response[name] = extra[name]
-    response.xframe_options_exempt = extra.get("frameable", False)
+    _with_extra(response, extra)
     response.from_public_cache = True  # the site's policy as built once (claims.middleware.SiteCSPMiddleware)
     return _finish(response, etag, last_modified, keys, fragment=fragment)
 
@@ -373,9 +380,7 @@ def public_page(view):
                 return response
             content = response.content
             etag = quote_etag(hashlib.sha256(content).hexdigest()[:32])
-            extra = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            extra["frameable"] = getattr(response, "xframe_options_exempt", False)
-            extra["keys"] = _keys_of(response)
+            extra = {**_extra_of(response), "keys": _keys_of(response)}
             stored = (gen, content, response["Content-Type"], etag, extra)
             try:
                 if may_store(request):

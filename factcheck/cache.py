@@ -21,11 +21,18 @@ CLEAR_PER_WRITE = 20
 
 
 class UpsertDatabaseCache(DatabaseCache):
-    def _write(self, key: str, value, timeout, *, only_if_absent: bool) -> bool:
-        self.validate_key(key)
+    def _expires(self, timeout) -> datetime:
         timeout = self.get_backend_timeout(timeout)
         expires = datetime.max.replace(tzinfo=UTC) if timeout is None else datetime.fromtimestamp(timeout, tz=UTC)
-        encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        return expires.replace(microsecond=0)
+
+    def _encode(self, value) -> str:
+        return base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+
+    def _write(self, key: str, value, timeout, *, only_if_absent: bool) -> bool:
+        self.validate_key(key)
+        expires = self._expires(timeout)
+        encoded = self._encode(value)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         table = connection.ops.quote_name(self._table)
@@ -40,7 +47,7 @@ class UpsertDatabaseCache(DatabaseCache):
                 f"cleared AS (DELETE FROM {table} WHERE cache_key IN (SELECT cache_key FROM {table} "
                 f"WHERE expires < now() AND cache_key <> %s ORDER BY expires LIMIT {CLEAR_PER_WRITE})) "
                 "SELECT count(*) FROM written",
-                [key, encoded, expires.replace(microsecond=0), key],
+                [key, encoded, expires, key],
             )
             written = cursor.fetchone()[0] == 1
         return written
@@ -53,15 +60,13 @@ class UpsertDatabaseCache(DatabaseCache):
         together)."""
         if not data:
             return []
-        timeout = self.get_backend_timeout(timeout)
-        expires = datetime.max.replace(tzinfo=UTC) if timeout is None else datetime.fromtimestamp(timeout, tz=UTC)
-        expires = expires.replace(microsecond=0)
+        expires = self._expires(timeout)
         rows, params = [], []
         for key, value in data.items():
             key = self.make_key(key, version=version)
             self.validate_key(key)
             rows.append("(%s, %s, %s)")
-            params += [key, base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1"), expires]
+            params += [key, self._encode(value), expires]
         connection = connections[router.db_for_write(self.cache_model_class)]
         table = connection.ops.quote_name(self._table)
         with connection.cursor() as cursor:
@@ -88,7 +93,7 @@ class UpsertDatabaseCache(DatabaseCache):
             if row is None:
                 raise ValueError(f"Key '{key}' not found")
             value = pickle.loads(base64.b64decode(row[0].encode("latin1"))) + delta  # noqa: S301 - our own rows
-            encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            encoded = self._encode(value)
             cursor.execute(f"UPDATE {table} SET value = %s WHERE cache_key = %s", [encoded, key])  # noqa: S608
         return value
 
