@@ -6,8 +6,8 @@ before they would scan, and keyset pages (``after=``) beyond them.
   are no page numbers beyond the cap.
 - ``KeysetPage``: the page after a given check, in the listings' newest-first order
   (``published_at``, then ``id``), found through the index however deep it is.
-- ``estimated_count``: the planner's estimate, for "about 12,400 results" when counting exactly
-  would read them all.
+- ``ranked_page``: search results ranked among the first matches the index finds, with the
+  planner's estimate, for "about 12,400 results" when counting exactly would read them all.
 """
 
 from __future__ import annotations
@@ -90,12 +90,71 @@ class KeysetPage:
         return self.object_list[-1].pk if self.has_next_keyset and self.object_list else None
 
 
-def ranked_page(ranked: list[int], queryset: QuerySet, per_page: int, number) -> Page:
-    """A page of ranked ids (``rank_pool``), its rows read from ``queryset`` in that order."""
-    page = Paginator(ranked, per_page).get_page(number)
-    shown = queryset.in_bulk(page.object_list)
-    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
+def _pool(matches: QuerySet, query, language: str) -> QuerySet:
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import F, Value
+
+    from claims.search import same_language_first
+
+    return matches.order_by().annotate(
+        same_language=same_language_first(language),
+        rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
+    ).values_list("pk", "same_language", "rank")[:RANK_POOL]
+
+
+def ranked_page(matches: QuerySet, query, language: str, rows: QuerySet, per_page: int, number) -> Page:
+    """One page of search results: the first ``RANK_POOL`` matches the index finds (in its own
+    order: no sort before the limit), best first: those in the reader's language, then by rank
+    (normalised by document length, so the exact quote outranks a longer text containing it), equal
+    ranks the later check first.
+
+    One statement ranks the pool and returns only the page's ids and the pool's size, however
+    common the words; the page's rows are then read from ``rows`` in that order. A page number past
+    the last page gives the last page, as ``Paginator.get_page`` does. ``page.estimated`` is the
+    planner's estimate of every match when the pool is full ("about 12,400 results"), else None."""
+    sql, params = _pool(matches, query, language).query.sql_with_params()
+    wanted = _page_number(number, per_page)
+    with connections[matches.db].cursor() as cursor:
+        ids, total = _ranked_ids(cursor, sql, params, wanted, per_page)
+        paginator = Paginator(range(total), per_page)
+        page = paginator.get_page(wanted)
+        if page.number != wanted and total:  # past the last page: the last one, as Paginator.get_page does
+            ids, _ = _ranked_ids(cursor, sql, params, page.number, per_page)
+        page.estimated = _estimate(cursor, sql, params) if total >= RANK_POOL else None
+    shown = rows.in_bulk(ids)
+    page.object_list = [shown[pk] for pk in ids if pk in shown]
     return page
+
+
+def _page_number(number, per_page: int) -> int:
+    """The page asked for; 1 for none or a word, and no further than just past the pool's pages."""
+    try:
+        return min(int(number), RANK_POOL // per_page + 2)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _ranked_ids(cursor, pool_sql: str, params, number: int, per_page: int) -> tuple[list[int], int]:
+    offset = max(number - 1, 0) * per_page
+    cursor.execute(
+        f"SELECT pool.pk, count(*) OVER () FROM ({pool_sql}) AS pool "  # noqa: S608 - the ORM's own SQL
+        "ORDER BY pool.same_language, pool.rank DESC, pool.pk DESC OFFSET %s LIMIT %s",
+        [*params, offset, per_page])
+    found = cursor.fetchall()
+    if found or number <= 1:
+        return [pk for pk, _ in found], found[0][1] if found else 0
+    cursor.execute(f"SELECT count(*) FROM ({pool_sql}) AS pool", params)  # noqa: S608 - past the last page
+    return [], cursor.fetchone()[0]
+
+
+def _estimate(cursor, pool_sql: str, params) -> int:
+    """The planner's estimate of every match: the rows under the pool's LIMIT."""
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {pool_sql}", params)
+    plan = cursor.fetchone()[0]
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    if plan["Node Type"] == "Limit" and plan.get("Plans"):
+        plan = plan["Plans"][0]
+    return int(plan["Plan Rows"])
 
 
 def keyset_after(queryset: QuerySet, value: str | None) -> tuple | None:
@@ -103,30 +162,3 @@ def keyset_after(queryset: QuerySet, value: str | None) -> tuple | None:
     if not value or not value.isdigit() or len(value) > 18:
         return None
     return queryset.filter(pk=int(value)).values_list("published_at", "pk").first()
-
-
-def estimated_count(queryset: QuerySet) -> int:
-    """The planner's estimate of the rows a query returns (no row is read)."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def rank_pool(matches: QuerySet, query, language: str) -> list[int]:
-    """The ids of the first ``RANK_POOL`` matches the index finds (in its own order: no sort in SQL),
-    best first: those in the reader's language, then by rank (normalised by document length, so
-    the exact quote outranks a longer text containing it), equal ranks the later check first. One
-    read of a few thousand rows however common the words, ranked here."""
-    from django.contrib.postgres.search import SearchRank
-    from django.db.models import F, Value
-
-    from claims.search import same_language_first
-
-    rows = matches.order_by().annotate(
-        same_language=same_language_first(language),
-        rank=SearchRank(F("search_vector"), query, normalization=Value(1)),
-    ).values_list("pk", "same_language", "rank")[:RANK_POOL]
-    return [pk for pk, _, _ in sorted(rows, key=lambda r: (r[1], -r[2], -r[0]))]

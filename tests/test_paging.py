@@ -116,3 +116,29 @@ def test_it_searches_the_desk_by_rank(editor_client, checks):
     exact = factories.ClaimFactory(researching=True, quote="Nurses left.")
     rows = all_by_testid(parse(editor_client.get("/desk/claims/?q=nurses+left")), "claim-row")
     assert exact.quote in rows[0].get_text()
+
+
+def test_search_pages_rank_in_the_database_and_keep_paginators_rules(client, checks):
+    # Equal ranks (the same words, the same length): the later check first, page after page.
+    assert slugs(client.get("/search/?q=nurses")) == [c.slug for c in checks[:2]]
+    assert slugs(client.get("/search/?q=nurses&page=2")) == [c.slug for c in checks[2:4]]
+    last = [c.slug for c in checks[8:]]
+    for number in ("5", "6", "99", "99999999999999999999999", "-1", "0"):  # past the end: the last page
+        response = client.get(f"/search/?q=nurses&page={number}")
+        assert response.status_code == 200
+        assert slugs(response) == last, number
+    for number in ("", "two", "1.5"):  # not a number: the first
+        assert slugs(client.get(f"/search/?q=nurses&page={number}")) == [c.slug for c in checks[:2]], number
+    assert "Nothing matches" in client.get("/search/?q=midwives&page=3").content.decode()
+
+
+def test_search_puts_the_readers_language_first(client, checks):
+    # The exact quote outranks every English check, and it is the newest; but the words are English.
+    spanish = factories.ClaimFactory(published=True, quote="Nurses left.", language="es")
+    found = [slug for page in range(1, 6) for slug in slugs(client.get(f"/search/?q=nurses+left&page={page}"))]
+    assert found[-1] == spanish.slug and len(found) == 10
+
+
+def test_the_desk_search_pages_past_the_end_to_the_last_page(editor_client, checks):
+    rows = all_by_testid(parse(editor_client.get("/desk/claims/?q=nurses&page=12")), "claim-row")
+    assert len(rows) == 1 and checks[-1].quote in rows[0].get_text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +18,7 @@ from claims.forms import AssignForm, ClaimForm, SpeakerForm, desk_people
 from claims.idempotency import submit_once
 from claims.languages import language_for
 from claims.models import Claim, ReviewVote, Speaker, Status, Tally, Tip, Topic
-from claims.paging import CappedPaginator, rank_pool, ranked_page
+from claims.paging import CappedPaginator, ranked_page
 from claims.search import search_query
 from claims.views.common import page_or_fragment, posted_text, see_other, wants_fragment
 from claims.views.decorators import desk_required
@@ -49,15 +50,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-def search_claims(queryset, text: str) -> list[int] | None:
-    """Full-text search on the stored vector: the ids of the best matches first, those in the words'
-    language (when it is clear, else the newsroom's) ahead (claims.paging.rank_pool); None when the
-    text has no word to search."""
+def search_page(queryset, text: str, number) -> Page | None:
+    """A page of the full-text search on the stored vector: the best matches first, those in the
+    words' language (when it is clear, else the newsroom's) ahead (claims.paging.ranked_page); None
+    when the text has no word to search."""
     language = language_for(text)
     query = search_query(text, language=language)
     if query is None:
         return None
-    return rank_pool(queryset.filter(search_vector=query), query, language)
+    return ranked_page(queryset.filter(search_vector=query), query, language, queryset, PER_PAGE, number)
 
 
 @require_GET
@@ -79,10 +80,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         claims = claims.filter(assignee_id=int(filters["assignee"]))
     if filters["topic"].isdigit():
         claims = claims.filter(topics__id=int(filters["topic"]))
-    ranked = search_claims(claims, filters["q"]) if filters["q"].strip() else None
-    if ranked is not None:
-        page = ranked_page(ranked, claims, PER_PAGE, params.get("page"))
-    else:
+    page = search_page(claims, filters["q"], params.get("page")) if filters["q"].strip() else None
+    if page is None:
         page = CappedPaginator(claims.order_by("-updated_at", "-id"), PER_PAGE).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)

@@ -27,9 +27,9 @@ from claims.forms import SuggestForm
 from claims.languages import language_for, language_name, normalise_tag, primary_subtag
 from claims.models import PUBLIC_STATUSES, Appearance, Claim, Correction, Rating, ReviewVote, Speaker, Tally, Topic
 from claims.net import client_address
-from claims.paging import RANK_POOL, CappedPaginator, KeysetPage, estimated_count, keyset_after, rank_pool, ranked_page
+from claims.paging import RANK_POOL, CappedPaginator, KeysetPage, keyset_after, ranked_page
 from claims.public_cache import LISTINGS_KEY, claim_keys, keep_content, may_store, public_page, surrogate_keys
-from claims.search import config_of, in_language, search_query
+from claims.search import ConfigOf, in_language, search_query
 from claims.templatetags.ratings import with_rating_scale
 from claims.views.common import page_or_fragment
 
@@ -360,14 +360,13 @@ def search(request: HttpRequest) -> HttpResponse:
         matches = filtered(Claim.objects.public(), filters).filter(search_vector=query)
         # Ranking reads every row it ranks: only the first RANK_POOL matches the index finds are
         # ranked, so a word in a twelfth of a million claims costs what a rare one does.
-        ranked = rank_pool(matches, query, language)
         # Snippets for the page shown only, in the same read: ts_headline reads and parses each quote again.
         shown = Claim.objects.with_list_detail().defer("search_vector").annotate(headline=SearchHeadline(
-            "quote", query, config=config_of("language"), start_sel=_START, stop_sel=_STOP, max_words=40,
+            "quote", query, config=ConfigOf("language"), start_sel=_START, stop_sel=_STOP, max_words=40,
             min_words=15, highlight_all=True))
-        results = ranked_page(ranked, shown, PER_PAGE, request.GET.get("page"))
-        if len(ranked) >= RANK_POOL:
-            about = f"{max(estimated_count(matches), RANK_POOL):,}"
+        results = ranked_page(matches, query, language, shown, PER_PAGE, request.GET.get("page"))
+        if results.estimated is not None:
+            about = f"{max(results.estimated, RANK_POOL):,}"
         for claim in results:
             claim.safe_headline = safe_headline(claim.headline or claim.quote)
     return page_or_fragment(request, "public/search.html", "search-results", {
