@@ -25,6 +25,11 @@ class ClaimQuerySet(models.QuerySet):
         # A claim's embedding (256 numbers) is for matching only: pages never read it.
         return self.select_related("speaker", "assignee", "verdict__rating").defer("embedding")
 
+    def with_card_detail(self):
+        # A public card: who, what, the verdict. Not the desk's assignee, nor the search document
+        # (a few hundred words' lexemes a row) or the embedding.
+        return self.select_related("speaker", "verdict__rating").defer("embedding", "search_vector")
+
     def with_public_detail(self):
         from claims.models import Appearance, ConsistencyNote, Correction, Evidence, ReplyAttempt
 

@@ -93,7 +93,7 @@ def _listing(request: HttpRequest, queryset, filters: dict | None = None, *, fac
     """A newest-first page of public checks: numbered pages up to the count's cap, then keyset
     pages (``after=`` the last check shown) however deep (claims.paging). ``facet`` is what the
     page lists (a speaker's or a topic's checks), for its count from the tallies."""
-    queryset = queryset.public().with_list_detail().newest_published()
+    queryset = queryset.public().with_card_detail().newest_published()
     if filters:
         queryset = filtered(queryset, filters)
     after = keyset_after(queryset, request.GET.get("after"))
@@ -361,7 +361,7 @@ def search(request: HttpRequest) -> HttpResponse:
         # Ranking reads every row it ranks: only the first RANK_POOL matches the index finds are
         # ranked, so a word in a twelfth of a million claims costs what a rare one does.
         # Snippets for the page shown only, in the same read: ts_headline reads and parses each quote again.
-        shown = Claim.objects.with_list_detail().defer("search_vector").annotate(headline=SearchHeadline(
+        shown = Claim.objects.with_card_detail().annotate(headline=SearchHeadline(
             "quote", query, config=ConfigOf("language"), start_sel=_START, stop_sel=_STOP, max_words=40,
             min_words=15, highlight_all=True))
         results = ranked_page(matches, query, language, shown, PER_PAGE, request.GET.get("page"))
