@@ -3,6 +3,8 @@ p50 and p95 over --requests requests per page (50), next to the targets.
 
     # after bench_matching.py filled its database:
     FACTCHECK_ENV=development .venv/bin/python bench/bench_pages.py [--requests 50]
+    # with the shared cache of several app servers (README "Running at scale"):
+    CACHE_URL=redis://127.0.0.1:6379/9 FACTCHECK_ENV=development .venv/bin/python bench/bench_pages.py
 
 Every request has a fresh query string, so the public cache cannot answer it; the pages are
 rendered in this process as gunicorn would (no test instrumentation of templates).
@@ -55,8 +57,11 @@ def main() -> None:
     pages += [(desk, p) for p in ("/desk/", "/desk/claims/", "/desk/claims/?status=logged",
                                   "/desk/claims/?q=teachers+left", f"/desk/claims/{working}/",
                                   "/desk/claims/similar/?quote=over+50000+people+crossed+the+channel")]
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(f"{Claim.objects.count():,} claims, {args.requests} uncached requests a page "
-          f"(PostgreSQL {connection.pg_version // 10000})")
+          f"(PostgreSQL {connection.pg_version // 10000}, cache {backend})")
     for client, path in pages:
         timings = []
         for _ in range(args.requests):

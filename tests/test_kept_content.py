@@ -255,6 +255,13 @@ def test_the_database_cache_writes_many_entries_in_one_statement():
     assert cache.set_many({}) == []
 
 
+def test_the_database_cache_table_writes_no_write_ahead_log():
+    # Stored pages are rendered again after a crash empties the table; they do not wait for the disk.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'factcheck_cache'")
+        assert cursor.fetchone() == ("u",)
+
+
 def test_a_bump_without_keys_makes_every_kept_check_stale(client, claim, renders):
     page(client, claim)
     public_cache.bump_generation()  # what a change to every page (or an operator's reset) does
