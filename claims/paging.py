@@ -16,6 +16,7 @@ import json
 import math
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Q, QuerySet
@@ -112,12 +113,16 @@ def ranked_page(matches: QuerySet, query, language: str, rows: QuerySet, per_pag
     common the words; the page's rows are then read from ``rows`` in that order. A page number past
     the last page gives the last page, as ``Paginator.get_page`` does. ``page.estimated`` is the
     planner's estimate of every match when the pool is full ("about 12,400 results"), else None."""
-    sql, params = _pool(matches, query, language).query.sql_with_params()
     wanted = _page_number(number, per_page)
+    try:
+        sql, params = _pool(matches, query, language).query.get_compiler(matches.db).as_sql()
+    except EmptyResultSet:  # a filter that no row can pass (a speaker with no checks, say)
+        page = Paginator([], per_page).get_page(wanted)
+        page.estimated = None
+        return page
     with connections[matches.db].cursor() as cursor:
         ids, total = _ranked_ids(cursor, sql, params, wanted, per_page)
-        paginator = Paginator(range(total), per_page)
-        page = paginator.get_page(wanted)
+        page = Paginator(range(total), per_page).get_page(wanted)
         if page.number != wanted and total:  # past the last page: the last one, as Paginator.get_page does
             ids, _ = _ranked_ids(cursor, sql, params, page.number, per_page)
         page.estimated = _estimate(cursor, sql, params) if total >= RANK_POOL else None

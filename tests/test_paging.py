@@ -142,3 +142,11 @@ def test_search_puts_the_readers_language_first(client, checks):
 def test_the_desk_search_pages_past_the_end_to_the_last_page(editor_client, checks):
     rows = all_by_testid(parse(editor_client.get("/desk/claims/?q=nurses&page=12")), "claim-row")
     assert len(rows) == 1 and checks[-1].quote in rows[0].get_text()
+
+
+def test_search_with_a_filter_no_check_can_pass_finds_nothing(client, editor_client, checks):
+    response = client.get("/search/?q=nurses&rating=no-such-rating&page=2")
+    assert response.status_code == 200 and "Nothing matches" in response.content.decode()
+    assert slugs(response) == []
+    response = editor_client.get("/desk/claims/?q=nurses&status=published&speaker=0")
+    assert response.status_code == 200 and not all_by_testid(parse(response), "claim-row")
