@@ -15,7 +15,7 @@ from django.db import migrations
 
 def _tables() -> list[str]:
     return [cache["LOCATION"] for cache in settings.CACHES.values()
-            if cache["BACKEND"].endswith(("DatabaseCache", "UpsertDatabaseCache"))]
+            if cache["BACKEND"].endswith("DatabaseCache")]
 
 
 def _set(logged: bool):
